@@ -1,0 +1,33 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableConfig } from './config.js';
+
+/**
+ * The document client every function shares. Timeouts are short because each caller sits in a request path with
+ * its own bound (the authorizer answers API Gateway within seconds); the SDK's retries still absorb a blip.
+ *
+ * With DYNAMODB_ENDPOINT set (DynamoDB Local), region and credentials fall back to local placeholders, so a
+ * developer needs no AWS account to run the twin or the tests.
+ */
+const createDocumentClient = (config: TableConfig): DynamoDBDocumentClient => {
+  const local = config.dynamodbEndpoint
+    ? {
+        endpoint: config.dynamodbEndpoint,
+        region: process.env.AWS_REGION ?? 'local',
+        credentials: {
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+        },
+      }
+    : {};
+  const client = new DynamoDBClient({
+    ...local,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+};
+
+export { createDocumentClient };

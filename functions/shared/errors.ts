@@ -1,0 +1,37 @@
+/**
+ * Typed failures. Domain modules throw these; `http.ts` is the one place that turns a code into an HTTP status.
+ * `message` is safe to show a client: it never carries a secret, a session id or WeChat's raw reply.
+ */
+type ErrorCode =
+  | 'bad_request'
+  | 'payload_too_large'
+  | 'invalid_code'
+  | 'user_blocked'
+  | 'rate_limited'
+  | 'wechat_busy'
+  | 'wechat_unavailable'
+  | 'wechat_misconfigured'
+  | 'decrypt_failed'
+  | 'not_found'
+  | 'internal_error';
+
+class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
+
+class BadRequestError extends AppError {
+  constructor(message: string) {
+    super('bad_request', message);
+    this.name = 'BadRequestError';
+  }
+}
+
+export { AppError, BadRequestError };
+export type { ErrorCode };

@@ -1,0 +1,76 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError, type ErrorCode } from './errors.js';
+import { logger } from './logger.js';
+import { WeChatError } from './wechat-client.js';
+
+/** The one map from error code to HTTP status. */
+const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  decrypt_failed: 400,
+  invalid_code: 401,
+  user_blocked: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+  wechat_misconfigured: 500,
+  wechat_unavailable: 502,
+  wechat_busy: 503,
+};
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+const noContent = (): APIGatewayProxyStructuredResultV2 => ({ statusCode: 204 });
+
+const errorBody = (code: ErrorCode, message: string) => ({ error: code, message });
+
+/** middy's JSON parser throws an HttpError (415) for a missing or malformed body: that is the client's bad request. */
+const isBodyParseError = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { cause?: { package?: string } }).cause?.package === '@middy/http-json-body-parser';
+
+/** Turns any error into the contract's `{error, message}` response, logging what operators need. */
+const toErrorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof AppError) {
+    const status = statusByCode[error.code];
+    const detail = { code: error.code, ...(error instanceof WeChatError ? { errcode: error.errcode } : {}) };
+    if (status >= 500) logger.error(error.message, { ...detail, error });
+    else logger.info('request refused', detail);
+    // A 500 means our own fault: the client learns nothing about our configuration.
+    const message = status === 500 ? 'Internal server error' : error.message;
+    return json(status, errorBody(error.code, message));
+  }
+  if (isBodyParseError(error)) {
+    return json(400, errorBody('bad_request', 'The request body must be JSON'));
+  }
+  logger.error('unhandled error', { error: error as Error });
+  return json(500, errorBody('internal_error', 'Internal server error'));
+};
+
+/** The one error mapper, last line of every HTTP handler's middy chain. */
+const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+  onError: async (request) => {
+    request.response = toErrorResponse(request.error);
+  },
+});
+
+/** Refuses bodies over `maxBytes` before anything parses them. Counts decoded bytes for base64 bodies. */
+const bodySizeLimit = (
+  maxBytes: number
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+  before: async ({ event }) => {
+    if (typeof event.body !== 'string') return;
+    const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    if (bytes > maxBytes) {
+      throw new AppError('payload_too_large', `The request body must be at most ${maxBytes} bytes`);
+    }
+  },
+});
+
+export { bodySizeLimit, httpErrors, json, noContent, statusByCode, toErrorResponse };

@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * One structured JSON logger per function. POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL tune it; events are
+ * never logged whole, because their headers carry session ids.
+ */
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'wechat-login' });
+
+export { logger };
