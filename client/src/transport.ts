@@ -1,0 +1,57 @@
+import { NetworkError } from './errors.js';
+import type { WxLike, WxRequestOption } from './wx.js';
+
+/** What `request` resolves: wx.request's answer, trimmed to the parts that do not depend on the base library. */
+interface AuthResponse<T = unknown> {
+  statusCode: number;
+  data: T;
+  header: Record<string, string>;
+}
+
+type SendOptions = Omit<WxRequestOption, 'success' | 'fail'>;
+
+/**
+ * wx.request as a promise. Any HTTP answer resolves, whatever its status: deciding what a 401 or a 503 means is
+ * the caller's job. Only a request that got no answer rejects, with a NetworkError.
+ */
+const send = <T = unknown>(api: WxLike, options: SendOptions): Promise<AuthResponse<T>> =>
+  new Promise((resolve, reject) => {
+    api.request({
+      ...options,
+      success: (result) =>
+        resolve({
+          statusCode: result.statusCode,
+          data: result.data as T,
+          header: (result.header ?? {}) as Record<string, string>,
+        }),
+      fail: (error) => reject(new NetworkError(error?.errMsg ?? 'request:fail')),
+    });
+  });
+
+/** A header's value whatever its case: the devtools, iOS and Android disagree on header name case. */
+const headerValue = (header: Record<string, unknown>, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(header)) {
+    const value = header[key];
+    if (key.toLowerCase() === wanted && typeof value === 'string') return value;
+  }
+  return undefined;
+};
+
+/** `header` plus `name: value`, dropping any other spelling of `name` the caller used, so ours is the one sent. */
+const withHeader = (
+  header: Record<string, string> | undefined,
+  name: string,
+  value: string
+): Record<string, string> => {
+  const wanted = name.toLowerCase();
+  const merged: Record<string, string> = {};
+  for (const key of Object.keys(header ?? {})) {
+    if (key.toLowerCase() !== wanted) merged[key] = (header as Record<string, string>)[key] as string;
+  }
+  merged[name] = value;
+  return merged;
+};
+
+export { headerValue, send, withHeader };
+export type { AuthResponse, SendOptions };

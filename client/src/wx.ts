@@ -1,0 +1,57 @@
+/**
+ * The part of the mini program's `wx` this library uses, typed structurally so tests can hand in a fake. The build
+ * checks that the real `wx` (miniprogram-api-typings) fits this shape: see global-wx.ts.
+ */
+type HttpMethod = 'OPTIONS' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'TRACE' | 'CONNECT';
+
+// wx.request takes any object as `data`; `any` (not `unknown`) lets callers pass their own interfaces.
+type RequestData = string | Record<string, any> | ArrayBuffer;
+
+interface WxRequestSuccess {
+  statusCode: number;
+  data: unknown;
+  header: Record<string, unknown>;
+}
+
+interface WxCallbackResult {
+  errMsg: string;
+}
+
+interface WxRequestOption {
+  url: string;
+  method?: HttpMethod;
+  data?: RequestData;
+  header?: Record<string, string>;
+  timeout?: number;
+  dataType?: string;
+  responseType?: 'text' | 'arraybuffer';
+  success?: (result: WxRequestSuccess) => void;
+  fail?: (error: WxCallbackResult) => void;
+}
+
+interface WxLike {
+  login(option: {
+    success?: (result: { code: string }) => void;
+    fail?: (error: WxCallbackResult) => void;
+  }): void;
+  checkSession(option: { success?: () => void; fail?: () => void }): void;
+  request(option: WxRequestOption): unknown;
+  getStorageSync(key: string): unknown;
+  setStorageSync(key: string, data: unknown): void;
+  removeStorageSync(key: string): void;
+}
+
+/** wx.login as a promise of the code. */
+const wxLogin = (api: WxLike): Promise<string> =>
+  new Promise((resolve, reject) => {
+    api.login({ success: (result) => resolve(result.code), fail: reject });
+  });
+
+/** wx.checkSession as a promise of "is the session_key still valid". It never rejects. */
+const wxCheckSession = (api: WxLike): Promise<boolean> =>
+  new Promise((resolve) => {
+    api.checkSession({ success: () => resolve(true), fail: () => resolve(false) });
+  });
+
+export { wxCheckSession, wxLogin };
+export type { HttpMethod, RequestData, WxCallbackResult, WxLike, WxRequestOption, WxRequestSuccess };

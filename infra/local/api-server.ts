@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  AUTHORIZER_FUNCTION,
+  type RouteDefinition,
+  SESSION_HEADER,
+} from '../../functions/shared/routes.js';
+import {
+  gatewayError,
+  type HttpAnswer,
+  type RawRequest,
+  lambdaContext,
+  newRequestId,
+  readRequest,
+  toAuthorizerEvent,
+  toHttpAnswer,
+  toProxyEvent,
+} from './api-gateway.js';
+
+/** What a Lambda module exports; the twin calls it exactly as the Lambda runtime would. */
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+interface LocalApiOptions {
+  routes: readonly RouteDefinition[];
+  /** Loads `functions/<name>/handler.ts`'s `handler`. */
+  loadHandler: (name: string) => Promise<LambdaHandler>;
+  /** API Gateway's authorizer result cache; 0 (the default) calls the authorizer on every request. */
+  authorizerCacheTtlSeconds?: number;
+  /** One line per request: method, path, status, milliseconds. Never headers, so never a session id. */
+  accessLog?: (line: string) => void;
+}
+
+/** API Gateway's payload limit: beyond it the request never reaches a Lambda. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const LAMBDA_TIMEOUT_MS = 10_000;
+
+type AuthorizerOutcome =
+  | { kind: 'allow'; context: Record<string, unknown> }
+  | { kind: 'deny' }
+  | { kind: 'error' };
+
+/**
+ * The local stand-in for the HTTP API: the same routes as the stack, the same authorizer rules:
+ * no X-Session-Id → 401 without calling the authorizer; `isAuthorized: false` → 403; an authorizer error → 500;
+ * an allow passes its context on as `requestContext.authorizer.lambda`.
+ */
+const createLocalApi = (options: LocalApiOptions): Server => {
+  const cacheTtlMs = (options.authorizerCacheTtlSeconds ?? 0) * 1000;
+  const authorizerCache = new Map<string, { outcome: AuthorizerOutcome; expiresAt: number }>();
+  const identityHeader = SESSION_HEADER.toLowerCase();
+
+  const authorize = async (
+    request: RawRequest,
+    route: RouteDefinition,
+    requestId: string,
+    identity: string
+  ): Promise<AuthorizerOutcome> => {
+    const cached = cacheTtlMs > 0 ? authorizerCache.get(identity) : undefined;
+    if (cached && cached.expiresAt > Date.now()) return cached.outcome;
+    let outcome: AuthorizerOutcome;
+    try {
+      const authorizer = await options.loadHandler(AUTHORIZER_FUNCTION);
+      const result = (await authorizer(
+        toAuthorizerEvent(request, route, requestId, identity),
+        lambdaContext(AUTHORIZER_FUNCTION, requestId, LAMBDA_TIMEOUT_MS)
+      )) as { isAuthorized?: unknown; context?: Record<string, unknown> } | undefined;
+      outcome =
+        result?.isAuthorized === true ? { kind: 'allow', context: result.context ?? {} } : { kind: 'deny' };
+    } catch {
+      return { kind: 'error' };
+    }
+    if (cacheTtlMs > 0) authorizerCache.set(identity, { outcome, expiresAt: Date.now() + cacheTtlMs });
+    return outcome;
+  };
+
+  const answer = async (req: IncomingMessage): Promise<HttpAnswer> => {
+    const request = await readRequest(req, MAX_REQUEST_BYTES);
+    if (request === 'too_large') return gatewayError(413, 'Request Entity Too Large');
+    const route = options.routes.find(
+      (candidate) => candidate.method === request.method && candidate.path === request.rawPath
+    );
+    if (!route) return gatewayError(404, 'Not Found');
+    const requestId = newRequestId();
+
+    let authorizerContext: Record<string, unknown> | undefined;
+    if (route.authorized) {
+      const identity = request.headers[identityHeader];
+      if (!identity) return gatewayError(401, 'Unauthorized');
+      const outcome = await authorize(request, route, requestId, identity);
+      if (outcome.kind === 'error') return gatewayError(500, 'Internal Server Error');
+      if (outcome.kind === 'deny') return gatewayError(403, 'Forbidden');
+      authorizerContext = outcome.context;
+    }
+
+    try {
+      const handler = await options.loadHandler(route.fn);
+      const result = await handler(
+        toProxyEvent(request, route, requestId, authorizerContext),
+        lambdaContext(route.fn, requestId, LAMBDA_TIMEOUT_MS)
+      );
+      return toHttpAnswer(result);
+    } catch {
+      return gatewayError(500, 'Internal Server Error');
+    }
+  };
+
+  const send = (res: ServerResponse, reply: HttpAnswer): void => {
+    res.writeHead(reply.statusCode, { ...reply.headers, 'content-length': reply.body.length });
+    res.end(reply.body);
+  };
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    answer(req)
+      .catch(() => gatewayError(500, 'Internal Server Error'))
+      .then((reply) => {
+        send(res, reply);
+        options.accessLog?.(
+          `${req.method} ${path} ${reply.statusCode} ${(performance.now() - started).toFixed(1)}ms`
+        );
+      });
+  });
+};
+
+export { createLocalApi };
+export type { LambdaHandler, LocalApiOptions };

@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for WeChat's servers that behaves like the real jscode2session:
+ * - checks appid, secret and grant_type (40013 / 40125 / 40002 otherwise);
+ * - answers JSON with Content-Type text/plain, as WeChat does;
+ * - every code is single-use (40163 on reuse);
+ * - a code's user is the part before the first '.', so `alice.1` and `alice.2` are two logins of one user whose
+ *   openid is a stable function of "alice"; each login gets a fresh session_key, as a real wx.login may rotate it.
+ * Codes that start with a keyword play WeChat's failures: `invalid` → 40029, `blocked` → 40226,
+ * `ratelimited` → 45011, `busy` → -1 (system busy), `busyonce` → -1 the first time, then a normal login.
+ */
+interface WeChatStubOptions {
+  appId: string;
+  appSecret: string;
+  port?: number;
+  host?: string;
+}
+
+interface WeChatStubUser {
+  openid: string;
+  sessionKey: string;
+}
+
+interface RunningWeChatStub {
+  baseUrl: string;
+  server: Server;
+  /** The newest session_key handed out per openid: lets tests and tools act as WeChat would. */
+  latestSessionKeys: Map<string, string>;
+  stop: () => Promise<void>;
+}
+
+const openidFor = (appId: string, user: string): string =>
+  `o${createHash('sha256').update(`${appId}:${user}`).digest('base64url').slice(0, 27)}`;
+
+const replyJson = (res: ServerResponse, body: unknown): void => {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+};
+
+const failure = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg} rid: stub` });
+
+const createJsCode2Session = (options: WeChatStubOptions, latestSessionKeys: Map<string, string>) => {
+  const usedCodes = new Set<string>();
+  const busyOnceSeen = new Set<string>();
+  return (query: URLSearchParams) => {
+    if (query.get('grant_type') !== 'authorization_code') return failure(40002, 'invalid grant_type');
+    if (query.get('appid') !== options.appId) return failure(40013, 'invalid appid');
+    if (query.get('secret') !== options.appSecret) return failure(40125, 'invalid appsecret');
+    const code = query.get('js_code') ?? '';
+    if (code === '' || code.startsWith('invalid')) return failure(40029, 'invalid code');
+    if (code.startsWith('blocked')) return failure(40226, 'high risk user');
+    if (code.startsWith('ratelimited')) return failure(45011, 'api minute-quota reach limit');
+    if (code.startsWith('busyonce')) {
+      if (!busyOnceSeen.has(code)) {
+        busyOnceSeen.add(code);
+        return failure(-1, 'system error');
+      }
+    } else if (code.startsWith('busy')) {
+      return failure(-1, 'system error');
+    }
+    if (usedCodes.has(code)) return failure(40163, 'code been used');
+    usedCodes.add(code);
+    const user = code.split('.')[0] ?? code;
+    const openid = openidFor(options.appId, user);
+    const sessionKey = randomBytes(16).toString('base64');
+    latestSessionKeys.set(openid, sessionKey);
+    return { session_key: sessionKey, openid };
+  };
+};
+
+const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeChatStub> => {
+  const latestSessionKeys = new Map<string, string>();
+  const jscode2session = createJsCode2Session(options, latestSessionKeys);
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    if (req.method === 'GET' && url.pathname === '/sns/jscode2session') {
+      return replyJson(res, jscode2session(url.searchParams));
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    server,
+    latestSessionKeys,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+export { openidFor, startWeChatStub };
+export type { RunningWeChatStub, WeChatStubOptions, WeChatStubUser };
