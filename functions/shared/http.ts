@@ -42,9 +42,10 @@ const toErrorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
     const detail = { code: error.code, ...(error instanceof WeChatError ? { errcode: error.errcode } : {}) };
     if (status >= 500) logger.error(error.message, { ...detail, error });
     else logger.info('request refused', detail);
-    // A 500 means our own fault: the client learns nothing about our configuration.
-    const message = status === 500 ? 'Internal server error' : error.message;
-    return json(status, errorBody(error.code, message));
+    // A 500 means our own fault: the client learns nothing about our configuration, not even which part broke
+    // (the log above keeps the real code).
+    if (status === 500) return json(500, errorBody('internal_error', 'Internal server error'));
+    return json(status, errorBody(error.code, error.message));
   }
   if (isBodyParseError(error)) {
     return json(400, errorBody('bad_request', 'The request body must be JSON'));

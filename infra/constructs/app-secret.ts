@@ -1,7 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
 interface AppSecretProps {
@@ -46,14 +45,14 @@ class AppSecret extends Construct {
     // The L2 construct fills in GenerateSecretString when given no value; a random string would look like a secret
     // and fail at WeChat with 40125. Without either property CloudFormation creates the secret with no value.
     (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    NagSuppressions.addResourceSuppressions(secret, [
+    Validations.of(secret).acknowledge(
       {
-        id: 'AwsSolutions-SMG4',
+        id: 'AwsSolutions-SMG4x',
         reason:
           'The AppSecret is issued by the WeChat platform (mp.weixin.qq.com) and can only be reset there by a person; ' +
           'a rotation Lambda cannot mint a new one. Ops rotate it by resetting it in WeChat and putting the new value.',
-      },
-    ]);
+      }
+    );
     return secret;
   }
 }

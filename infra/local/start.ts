@@ -41,6 +41,11 @@ const stopAll = async (exitCode: number): Promise<never> => {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 process.on('SIGHUP', () => void stopAll(0));
+// If whatever started us dies without a signal reaching us (npm killed hard), don't live on as an orphan.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stopAll(0);
+}, 1000).unref();
 
 const main = async (): Promise<void> => {
   if (!env.DYNAMODB_ENDPOINT) {

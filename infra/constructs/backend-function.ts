@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  handlerEntry,
+  lambdaArchitecture,
+  lambdaBundling,
+  lambdaRuntime,
+  repoRoot,
+  runtimeEnvironment,
+} from '../bundling.js';
+import type { FunctionAccess } from '../function-access.js';
+import type { FunctionSizing } from '../function-sizing.js';
+import type { AppSecret } from './app-secret.js';
+
+interface BackendFunctionProps {
+  /** The folder under functions/: the code is `functions/<name>/handler.ts`. */
+  readonly name: string;
+  readonly access: FunctionAccess;
+  readonly sizing: FunctionSizing;
+  /** Configuration, with the names functions/shared/config.ts reads. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly table: ITable;
+  readonly appSecret: AppSecret;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * One Lambda function with its own role and log group. The role starts empty (no AWS managed policy) and receives
+ * exactly: writing to its own log group, the table actions its access entry names, and reading the app secret if the
+ * entry says so.
+ */
+class BackendFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: BackendFunctionProps) {
+    super(scope, id);
+    const { name, access, sizing } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${name} function: only the access infra/function-access.ts declares for it`,
+    });
+    this.logGroup.grantWrite(this.role);
+    if (access.table.length > 0) props.table.grant(this.role, ...access.table);
+    if (access.appSecret) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.appSecret.arnForGrants],
+        })
+      );
+      props.appSecret.secret.encryptionKey?.grantDecrypt(this.role);
+    }
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      description: `${name}: functions/${name}/handler.ts`,
+      entry: handlerEntry(name),
+      handler: 'handler',
+      runtime: lambdaRuntime,
+      architecture: lambdaArchitecture,
+      memorySize: sizing.memorySizeMb,
+      timeout: Duration.seconds(sizing.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, ...runtimeEnvironment },
+      bundling: lambdaBundling(),
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+    });
+  }
+}
+
+export { BackendFunction };
+export type { BackendFunctionProps };
