@@ -30,6 +30,19 @@ const functionAccess: Readonly<Record<string, FunctionAccess>> = {
   /** Read the caller from the authorizer's context: no table, no secret. */
   me: { table: [], appSecret: false },
   products: { table: [], appSecret: false },
+  /** Read the user's latest session_key (and, for sessions older than that record, the session itself). */
+  'wx-decrypt': { table: ['dynamodb:GetItem'], appSecret: false },
+  'wx-verify': { table: ['dynamodb:GetItem'], appSecret: false },
+  /**
+   * Reads the latest session_key; reads and conditionally updates the shared access_token entry (lock, save,
+   * expire); deletes the calling session when WeChat says its session_key is invalid. The secret fetches the token.
+   */
+  'wx-session-key-status': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    appSecret: true,
+  },
+  /** Only the shared access_token entry (read, conditional updates); the secret fetches the token. */
+  'wx-phone': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], appSecret: true },
 };
 
 class FunctionAccessError extends Error {

@@ -23,6 +23,14 @@ const wechatCallBudgetSeconds = Math.ceil(
   (2 * defaults.wechatTimeoutMs + defaults.wechatBusyRetryDelayMs) / 1000
 );
 
+/**
+ * A WeChat call that needs the access_token: waiting for (or doing) a token refresh, the call itself, and after a
+ * rejected token one more refresh and one retry, each WeChat request bounded by the client's timeout.
+ */
+const accessTokenCallBudgetSeconds = Math.ceil(
+  (defaults.accessTokenMaxWaitMs + 4 * defaults.wechatTimeoutMs) / 1000
+);
+
 const sizingOverrides: Readonly<Record<string, Partial<FunctionSizing>>> = {
   /**
    * Two WeChat calls at most (one retry on errcode -1), each bounded by the client's timeout, plus the secret fetch
@@ -35,6 +43,9 @@ const sizingOverrides: Readonly<Record<string, Partial<FunctionSizing>>> = {
    * 500: never allow, never deny) while the client still gets an answer quickly; long enough for one SDK retry.
    */
   authorizer: { timeoutSeconds: Math.floor(API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS / 2) },
+  /** About 15 s in the worst case (see accessTokenCallBudgetSeconds), under API Gateway's 30 s integration limit. */
+  'wx-session-key-status': { timeoutSeconds: accessTokenCallBudgetSeconds + 2 },
+  'wx-phone': { timeoutSeconds: accessTokenCallBudgetSeconds + 2 },
 };
 
 const sizingOf = (fn: string): FunctionSizing => ({

@@ -100,5 +100,10 @@ const readWeChatConfig = (env: Env = process.env): WeChatConfig => ({
   timeoutMs: defaults.wechatTimeoutMs,
 });
 
-export { ConfigError, readSessionConfig, readTableConfig, readWeChatConfig };
+/** Only the AppID, for functions that check WeChat's watermark but never call WeChat (so need no secret). */
+const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
+  appId: required(env, 'WECHAT_APP_ID'),
+});
+
+export { ConfigError, readAppIdConfig, readSessionConfig, readTableConfig, readWeChatConfig };
 export type { AppSecretSource, Env, SessionConfig, TableConfig, WeChatConfig };

@@ -9,6 +9,15 @@ const defaults = {
   wechatTimeoutMs: 3000,
   /** Pause before the single retry on errcode -1 (system busy). */
   wechatBusyRetryDelayMs: 200,
+  /**
+   * Renew the cached access_token when less than this is left. Under WeChat's own 5 minutes: stable_token only hands
+   * out a new token in the last 5 minutes of the old one, so renewing earlier would fetch the same token again.
+   */
+  accessTokenRefreshMarginSeconds: 240,
+  /** How long one caller may hold the refresh lock before others may take over (a bit over one WeChat call). */
+  accessTokenLockLeaseMs: 5000,
+  /** How long a caller waits for another caller's refresh before giving up with wechat_busy. */
+  accessTokenMaxWaitMs: 3000,
 } as const;
 
 export { defaults };

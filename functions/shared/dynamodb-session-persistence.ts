@@ -3,36 +3,64 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LatestSessionKey, LatestSessionKeyReader } from './session-keys.js';
 import type { SessionPersistence, SessionRecord } from './session-store.js';
 import { sessionTable } from './table.js';
 
 const KEY = sessionTable.partitionKey.name;
 const EXPIRES_AT = sessionTable.timeToLiveAttribute;
 const KEY_PREFIX = 'session#';
+const USER_KEY_PREFIX = 'user#';
 
 /**
  * SessionPersistence on the session table. Only DynamoDB is spoken here; the session rules are in SessionStore.
  * Expressions use placeholders throughout, and a failed condition is translated here rather than leaked.
+ *
+ * Beside each session, a user item (`user#<openid>`) holds the session_key of the user's latest login: WeChat keeps
+ * one valid session_key per user, so every session of the user decrypts with that one.
  */
-class DynamoDbSessionPersistence implements SessionPersistence {
+class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKeyReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string
   ) {}
 
-  async put(record: SessionRecord): Promise<void> {
+  /**
+   * One TransactWriteItems: the new session (never overwriting one) and the user's latest session_key, so login
+   * stays a single DynamoDB request and the two can never disagree. IAM-wise each part is a PutItem.
+   */
+  async put(record: SessionRecord, latest: LatestSessionKey): Promise<void> {
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: toItem(record),
-        ConditionExpression: 'attribute_not_exists(#key)',
-        ExpressionAttributeNames: { '#key': KEY },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: toItem(record),
+              ConditionExpression: 'attribute_not_exists(#key)',
+              ExpressionAttributeNames: { '#key': KEY },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: toUserItem(latest) } },
+        ],
       })
     );
+  }
+
+  /** The session_key of the user's latest login, strongly consistent so a login just made is seen. */
+  async getLatestSessionKey(openid: string): Promise<LatestSessionKey | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [KEY]: USER_KEY_PREFIX + openid },
+        ConsistentRead: true,
+      })
+    );
+    return Item ? fromUserItem(Item) : undefined;
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
@@ -98,4 +126,19 @@ const fromItem = (item: Item): SessionRecord => ({
   expiresAt: Number(item[EXPIRES_AT]),
 });
 
-export { DynamoDbSessionPersistence, KEY_PREFIX as SESSION_KEY_PREFIX };
+const toUserItem = (latest: LatestSessionKey): Item => ({
+  [KEY]: USER_KEY_PREFIX + latest.openid,
+  openid: latest.openid,
+  sessionKey: latest.sessionKey,
+  updatedAt: latest.updatedAt,
+  [EXPIRES_AT]: latest.expiresAt,
+});
+
+const fromUserItem = (item: Item): LatestSessionKey => ({
+  openid: String(item.openid),
+  sessionKey: String(item.sessionKey),
+  updatedAt: Number(item.updatedAt),
+  expiresAt: Number(item[EXPIRES_AT]),
+});
+
+export { DynamoDbSessionPersistence, KEY_PREFIX as SESSION_KEY_PREFIX, USER_KEY_PREFIX };

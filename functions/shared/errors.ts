@@ -12,6 +12,7 @@ type ErrorCode =
   | 'wechat_unavailable'
   | 'wechat_misconfigured'
   | 'decrypt_failed'
+  | 'invalid_phone_code'
   | 'not_found'
   | 'internal_error';
 

@@ -8,6 +8,7 @@ import { WeChatError } from './wechat-client.js';
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
   decrypt_failed: 400,
+  invalid_phone_code: 400,
   invalid_code: 401,
   user_blocked: 403,
   not_found: 404,

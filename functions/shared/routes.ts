@@ -25,6 +25,10 @@ const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/me', fn: 'me', authorized: true },
   { method: 'GET', path: '/products', fn: 'products', authorized: true },
   { method: 'POST', path: '/logout', fn: 'logout', authorized: true },
+  { method: 'POST', path: '/wx/decrypt', fn: 'wx-decrypt', authorized: true },
+  { method: 'POST', path: '/wx/verify', fn: 'wx-verify', authorized: true },
+  { method: 'GET', path: '/wx/session-key/status', fn: 'wx-session-key-status', authorized: true },
+  { method: 'POST', path: '/wx/phone', fn: 'wx-phone', authorized: true },
 ];
 
 /** Every function the project deploys: the route handlers plus the authorizer. */

@@ -1,4 +1,5 @@
 import { hashSessionId, isWellFormedSessionId, newSessionId } from './session-id.js';
+import type { LatestSessionKey } from './session-keys.js';
 import type { SessionPolicy } from './session-policy.js';
 
 /** Who WeChat says the user is. `sessionKey` stays on the server. */
@@ -30,8 +31,11 @@ interface IssuedSession {
  * Storage behind the session rules. Implementations only speak their database; the rules live in SessionStore.
  */
 interface SessionPersistence {
-  /** Writes a new record; fails if the key already exists. */
-  put(record: SessionRecord): Promise<void>;
+  /**
+   * Writes a new record (failing if the key already exists) and, in the same atomic write, `latest` as the user's
+   * newest session_key.
+   */
+  put(record: SessionRecord, latest: LatestSessionKey): Promise<void>;
   /** Strongly consistent read, so a session is visible right after login. */
   get(key: string): Promise<SessionRecord | undefined>;
   /**
@@ -71,7 +75,13 @@ class SessionStore {
       createdAt: now,
       expiresAt: this.policy.expiryAt(now, now),
     };
-    await this.persistence.put(record);
+    // The user's newest session_key outlives every session of the user: none can live past its login + max age.
+    await this.persistence.put(record, {
+      openid: record.openid,
+      sessionKey: record.sessionKey,
+      updatedAt: now,
+      expiresAt: now + this.policy.maxAgeSeconds,
+    });
     return { sessionId, expiresAt: new Date(record.expiresAt * 1000) };
   }
 

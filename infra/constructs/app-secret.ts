@@ -47,7 +47,7 @@ class AppSecret extends Construct {
     (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
     Validations.of(secret).acknowledge(
       {
-        id: 'AwsSolutions-SMG4x',
+        id: 'AwsSolutions-SMG4',
         reason:
           'The AppSecret is issued by the WeChat platform (mp.weixin.qq.com) and can only be reset there by a person; ' +
           'a rotation Lambda cannot mint a new one. Ops rotate it by resetting it in WeChat and putting the new value.',

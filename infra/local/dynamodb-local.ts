@@ -66,7 +66,7 @@ const startDynamoDbLocal = async (options: { port?: number; timeoutMs?: number }
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilServing(endpoint, child, options.timeoutMs ?? 30_000);
+    await waitUntilServing(endpoint, child, options.timeoutMs ?? 90_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);

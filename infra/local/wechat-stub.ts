@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createStubServerApi, type StubServerApiStats } from './wechat-stub-server-api.js';
 
 /**
  * A stand-in for WeChat's servers that behaves like the real jscode2session:
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
  *   openid is a stable function of "alice"; each login gets a fresh session_key, as a real wx.login may rotate it.
  * Codes that start with a keyword play WeChat's failures: `invalid` → 40029, `blocked` → 40226,
  * `ratelimited` → 45011, `busy` → -1 (system busy), `busyonce` → -1 the first time, then a normal login.
+ * It also serves stable_token, checksession and getuserphonenumber (see wechat-stub-server-api.ts).
  */
 interface WeChatStubOptions {
   appId: string;
@@ -29,6 +31,8 @@ interface RunningWeChatStub {
   server: Server;
   /** The newest session_key handed out per openid: lets tests and tools act as WeChat would. */
   latestSessionKeys: Map<string, string>;
+  /** The access_token APIs: call counts, and expiring the current token as WeChat may at any time. */
+  serverApi: { stats: StubServerApiStats; expireCurrentToken: () => void };
   stop: () => Promise<void>;
 }
 
@@ -72,13 +76,31 @@ const createJsCode2Session = (options: WeChatStubOptions, latestSessionKeys: Map
   };
 };
 
+/** A request's JSON body; anything unparsable reads as no body, which the APIs then refuse as WeChat would. */
+const readJsonBody = async (req: IncomingMessage): Promise<unknown> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
 const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeChatStub> => {
   const latestSessionKeys = new Map<string, string>();
   const jscode2session = createJsCode2Session(options, latestSessionKeys);
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const serverApi = createStubServerApi(options, latestSessionKeys);
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     if (req.method === 'GET' && url.pathname === '/sns/jscode2session') {
       return replyJson(res, jscode2session(url.searchParams));
+    }
+    const reply = serverApi.handle(req.method ?? 'GET', url, await readJsonBody(req));
+    if (reply) {
+      const text = JSON.stringify(reply.body);
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8' });
+      return res.end(text);
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
@@ -92,6 +114,7 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
     baseUrl: `http://127.0.0.1:${port}`,
     server,
     latestSessionKeys,
+    serverApi: { stats: serverApi.stats, expireCurrentToken: serverApi.expireCurrentToken },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

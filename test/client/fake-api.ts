@@ -1,5 +1,7 @@
 import type { FakeRequest, FakeResponse, FakeTransport } from './fake-wx.js';
 
+type ScriptedAnswer = FakeResponse | 'network_error' | Promise<FakeResponse>;
+
 interface FakeSession {
   code: string;
   expiresAt: number;
@@ -13,7 +15,7 @@ interface FakeSession {
 class FakeApi {
   readonly sessions = new Map<string, FakeSession>();
   /** Scripted answers, taken in order before the contract applies, keyed by path ('/login', '/me', …). */
-  readonly scripted = new Map<string, Array<FakeResponse | 'network_error'>>();
+  readonly scripted = new Map<string, ScriptedAnswer[]>();
   sessionLifetimeMs = 60 * 60 * 1000;
   sessionHeader = 'X-Session-Id';
   /** The server's clock; sent back in a Date header like a real server. */
@@ -22,8 +24,8 @@ class FakeApi {
 
   readonly transport: FakeTransport = async (request) => this.answer(request);
 
-  /** Queues answers for `path`; 'network_error' plays a request that got no answer. */
-  script(path: string, ...answers: Array<FakeResponse | 'network_error'>): void {
+  /** Queues answers for `path`; 'network_error' plays a request that got no answer, a promise a slow one. */
+  script(path: string, ...answers: ScriptedAnswer[]): void {
     this.scripted.set(path, [...(this.scripted.get(path) ?? []), ...answers]);
   }
 
@@ -32,9 +34,9 @@ class FakeApi {
     this.sessions.delete(sessionId);
   }
 
-  private answer(request: FakeRequest): FakeResponse {
+  private async answer(request: FakeRequest): Promise<FakeResponse> {
     const path = new URL(request.url).pathname;
-    const scripted = this.scripted.get(path)?.shift();
+    const scripted = await this.scripted.get(path)?.shift();
     if (scripted === 'network_error') throw new Error('connect ECONNREFUSED');
     if (scripted) return this.dated(scripted);
     if (path === '/login') return this.dated(this.login(request));
@@ -74,3 +76,4 @@ class FakeApi {
 }
 
 export { FakeApi };
+export type { ScriptedAnswer };

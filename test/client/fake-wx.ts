@@ -42,6 +42,8 @@ class FakeWx implements WxLike {
   checkSessionCalls = 0;
   /** What wx.checkSession answers: true while WeChat's session_key is valid. */
   sessionKeyValid = true;
+  /** When set, wx.checkSession answers only once this settles (to order it against other calls). */
+  checkSessionGate: Promise<void> | undefined;
   /** When set, wx.login fails with this errMsg. */
   loginFailure: string | undefined;
   transport: FakeTransport;
@@ -64,7 +66,9 @@ class FakeWx implements WxLike {
 
   checkSession(option: Parameters<WxLike['checkSession']>[0]): void {
     this.checkSessionCalls += 1;
-    later(() => (this.sessionKeyValid ? option.success?.() : option.fail?.()));
+    const answer = () => (this.sessionKeyValid ? option.success?.() : option.fail?.());
+    if (this.checkSessionGate) void this.checkSessionGate.then(answer);
+    else later(answer);
   }
 
   request(option: WxRequestOption): unknown {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../../client/src/errors.js';
+import type { FakeResponse } from './fake-wx.js';
 import { harness, STORAGE_KEY, storeSession } from './harness.js';
 
 describe('auth.request', () => {
@@ -106,6 +107,30 @@ describe('auth.request', () => {
     expect(responses.every((response) => response.statusCode === 200)).toBe(true);
     expect(wx.loginCalls).toBe(1);
     expect(api.sessions.size).toBe(1);
+  });
+
+  it('uses the session another request already got when its own denial arrives late', async () => {
+    const { api, client, clock, wx } = harness();
+    storeSession(wx, 'revoked', clock.time + 60_000);
+    let answerLate = (_response: FakeResponse) => {};
+    const late = new Promise<FakeResponse>((resolve) => {
+      answerLate = resolve;
+    });
+    api.script('/me', { statusCode: 403, data: { message: 'Forbidden' } }, late);
+
+    const first = client.request({ url: '/me' });
+    const second = client.request({ url: '/me' });
+    await expect(first).resolves.toMatchObject({ statusCode: 200 });
+    answerLate({ statusCode: 403, data: { message: 'Forbidden' } });
+
+    await expect(second).resolves.toMatchObject({ statusCode: 200 });
+    expect(wx.loginCalls).toBe(1);
+    expect(wx.requestsTo('/me').map((request) => request.header['X-Session-Id'])).toEqual([
+      'revoked',
+      'revoked',
+      'session-1',
+      'session-1',
+    ]);
   });
 
   it.each([500, 502, 503])('returns a %i as it came, keeping the session and not logging in again', async (status) => {

@@ -106,7 +106,9 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
     const decision = await authorize(handlers, sessionId);
     expect(decision.isAuthorized).toBe(true);
     expect(decision.context?.openid).toMatch(/^o/);
-    expect(JSON.stringify(decision)).not.toContain(stub.latestSessionKeys.get(decision.context!.openid)!);
+    const sessionKey = stub.latestSessionKeys.get(decision.context!.openid as string);
+    expect(sessionKey).toBeDefined();
+    expect(JSON.stringify(decision)).not.toContain(sessionKey);
 
     const me = await callProtected(handlers, 'me', 'GET', '/me', sessionId);
     expect(me).toEqual({ status: 200, body: { openid: decision.context!.openid } });

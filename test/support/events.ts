@@ -45,11 +45,15 @@ interface AuthorizerEventOptions {
 const lowerCaseKeys = (headers: Headers): Headers =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
+/** An X-Ray trace header: Root=1-<epoch seconds in hex>-<24 hex digits>. */
+const traceId = (): string =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+
 const baseHeaders = (): Headers => ({
   accept: '*/*',
   host: DOMAIN_NAME,
   'user-agent': USER_AGENT,
-  'x-amzn-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+  'x-amzn-trace-id': traceId(),
   'x-forwarded-for': SOURCE_IP,
   'x-forwarded-port': '443',
   'x-forwarded-proto': 'https',

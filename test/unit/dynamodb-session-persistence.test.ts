@@ -7,7 +7,7 @@ import {
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -68,41 +68,61 @@ it('uses the shared table definition: key pk, TTL attribute expiresAt', () => {
 });
 
 describe('put', () => {
-  it('writes the item under a prefixed key, refusing to overwrite an existing one', async () => {
-    dynamodb.on(PutCommand).resolves({});
-    await persistence.put(record);
+  const latest = {
+    openid: 'o-user-1',
+    sessionKey: record.sessionKey,
+    updatedAt: record.createdAt,
+    expiresAt: 1_700_100_000,
+  };
+  const transactItemsOf = () => dynamodb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+
+  it('writes the session under a prefixed key, refusing to overwrite one, in a single request', async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+    await persistence.put(record, latest);
     expect(dynamodb.calls()).toHaveLength(1);
-    expect(dynamodb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+    expect(transactItemsOf()[0]).toEqual({
+      Put: {
+        TableName: TABLE,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': 'pk' },
+      },
+    });
+  });
+
+  it("writes the user's latest session_key in the same request", async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+    await persistence.put(record, latest);
+    expect(transactItemsOf()).toHaveLength(2);
+    expect(transactItemsOf()[1]?.Put).toMatchObject({
       TableName: TABLE,
-      Item: item,
-      ConditionExpression: 'attribute_not_exists(#key)',
-      ExpressionAttributeNames: { '#key': 'pk' },
+      Item: { pk: 'user#o-user-1', openid: 'o-user-1', sessionKey: record.sessionKey, expiresAt: 1_700_100_000 },
     });
   });
 
   it('writes no unionid attribute when there is none', async () => {
-    dynamodb.on(PutCommand).resolves({});
+    dynamodb.on(TransactWriteCommand).resolves({});
     const { unionid: _unionid, ...withoutUnionid } = record;
-    await persistence.put(withoutUnionid);
-    expect(dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item).not.toHaveProperty('unionid');
+    await persistence.put(withoutUnionid, latest);
+    expect(transactItemsOf()[0]?.Put?.Item).not.toHaveProperty('unionid');
   });
 
   it('writes expiresAt as a number of epoch seconds (the TTL attribute)', async () => {
-    dynamodb.on(PutCommand).resolves({});
-    await persistence.put(record);
-    expect(typeof dynamodb.commandCalls(PutCommand)[0]?.args[0].input.Item?.expiresAt).toBe('number');
+    dynamodb.on(TransactWriteCommand).resolves({});
+    await persistence.put(record, latest);
+    expect(typeof transactItemsOf()[0]?.Put?.Item?.expiresAt).toBe('number');
   });
 
   it('rethrows a throttling error', async () => {
     const error = throttled();
-    dynamodb.on(PutCommand).rejects(error);
-    await expect(persistence.put(record)).rejects.toBe(error);
+    dynamodb.on(TransactWriteCommand).rejects(error);
+    await expect(persistence.put(record, latest)).rejects.toBe(error);
   });
 
   it('rethrows a failed condition (key collision) rather than overwriting', async () => {
     const error = conditionFailed(item);
-    dynamodb.on(PutCommand).rejects(error);
-    await expect(persistence.put(record)).rejects.toBe(error);
+    dynamodb.on(TransactWriteCommand).rejects(error);
+    await expect(persistence.put(record, latest)).rejects.toBe(error);
   });
 });
 
@@ -143,7 +163,7 @@ describe('get', () => {
 describe('extend', () => {
   const NEW_EXPIRY = NOW + 1000;
 
-  it('sends a conditional update that only moves a live, existing item forward and returns the new item', async () => {
+  it('sends a conditional update moving only a live, existing item forward; returns the new item', async () => {
     dynamodb.on(UpdateCommand).resolves({ Attributes: { ...item, expiresAt: NEW_EXPIRY } });
     const renewed = await persistence.extend(KEY, NEW_EXPIRY, NOW);
     expect(renewed).toEqual({ ...record, expiresAt: NEW_EXPIRY });
@@ -160,7 +180,7 @@ describe('extend', () => {
     });
   });
 
-  it('cannot resurrect a deleted item: the update is guarded by attribute_exists on the key and sets only expiresAt', async () => {
+  it('cannot resurrect a deleted item: guarded by attribute_exists on the key, sets only expiresAt', async () => {
     dynamodb.on(UpdateCommand).resolves({ Attributes: item });
     await persistence.extend(KEY, NEW_EXPIRY, NOW);
     const input = dynamodb.commandCalls(UpdateCommand)[0]?.args[0].input;
@@ -175,7 +195,7 @@ describe('extend', () => {
     expect(await persistence.extend(KEY, NEW_EXPIRY, NOW)).toBeUndefined();
   });
 
-  it('returns the item as it stands when the condition failed on an existing item (already renewed or expired)', async () => {
+  it('returns the item as it stands when the condition failed on it (already renewed, or expired)', async () => {
     const current = { ...item, expiresAt: NEW_EXPIRY + 5 };
     dynamodb.on(UpdateCommand).rejects(conditionFailed(current));
     expect(await persistence.extend(KEY, NEW_EXPIRY, NOW)).toEqual({ ...record, expiresAt: NEW_EXPIRY + 5 });

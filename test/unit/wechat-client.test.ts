@@ -117,7 +117,8 @@ describe('WeChatClient.exchangeCode: the request', () => {
     await client.exchangeCode('c1');
     secret = 'rotated-secret';
     await client.exchangeCode('c2');
-    expect(calls.map((call) => new URL(call.url).searchParams.get('secret'))).toEqual(['first-secret', 'rotated-secret']);
+    const secrets = calls.map((call) => new URL(call.url).searchParams.get('secret'));
+    expect(secrets).toEqual(['first-secret', 'rotated-secret']);
   });
 });
 
@@ -237,7 +238,10 @@ describe('WeChatClient.exchangeCode: WeChat unreachable or garbled', () => {
 });
 
 describe('WeChatClient: the app secret never leaks', () => {
-  const urlQuotingError = () => new TypeError(`fetch failed: connect ECONNREFUSED https://api.weixin.qq.com/sns/jscode2session?secret=${encodeURIComponent(SECRET)}`);
+  const urlQuotingError = () =>
+    new TypeError(
+      `fetch failed: connect ECONNREFUSED https://api.weixin.qq.com/sns/jscode2session?secret=${encodeURIComponent(SECRET)}`
+    );
 
   it.each<[string, ScriptedReply[], number?]>([
     ['a network error that quotes the URL', [urlQuotingError()]],

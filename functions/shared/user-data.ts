@@ -1,0 +1,53 @@
+import { AppError } from './errors.js';
+import { logger } from './logger.js';
+import type { SessionKeys } from './session-keys.js';
+import type { CallerIdentity } from './session-store.js';
+import { decryptUserData, verifyRawDataSignature } from './wechat-crypto.js';
+
+/**
+ * The caller's WeChat open data, opened with the user's newest session_key: `encryptedData` decrypted, `rawData`
+ * signatures checked. The session_key never leaves this module's callers' process.
+ *
+ * @example
+ * const userData = new UserData(sessionKeys, appId);
+ * const data = await userData.decrypt(caller, sessionId, { encryptedData, iv });
+ */
+class UserData {
+  constructor(
+    private readonly keys: Pick<SessionKeys, 'current'>,
+    private readonly appId: string
+  ) {}
+
+  /** The decrypted JSON; AppError `decrypt_failed` (telling the client to log in again) on any failure. */
+  async decrypt(
+    caller: CallerIdentity,
+    sessionId: string | undefined,
+    input: { encryptedData: string; iv: string }
+  ): Promise<Record<string, unknown>> {
+    const sessionKey = await this.keys.current(caller, sessionId);
+    if (!sessionKey) {
+      throw new AppError('decrypt_failed', 'No session_key is known for you any more: log in again and retry');
+    }
+    try {
+      return decryptUserData({ ...input, sessionKey, appId: this.appId });
+    } catch (error) {
+      // Why it failed, for operators; the client gets one message for every cause.
+      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : 'unknown';
+      logger.info('decryption failed', { reason });
+      throw error;
+    }
+  }
+
+  /** Whether `signature` is sha1(rawData + session_key) for the user's newest session_key. */
+  async verify(
+    caller: CallerIdentity,
+    sessionId: string | undefined,
+    input: { rawData: string; signature: string }
+  ): Promise<boolean> {
+    const sessionKey = await this.keys.current(caller, sessionId);
+    if (!sessionKey) return false;
+    return verifyRawDataSignature({ ...input, sessionKey });
+  }
+}
+
+export { UserData };

@@ -1,0 +1,21 @@
+import { jsonObject, stringField } from '../shared/request-body.js';
+
+/** WeRun data, the largest encryptedData a mini program sends, stays well under this. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface DecryptRequest {
+  encryptedData: string;
+  iv: string;
+}
+
+/** Both fields must be strings; whether they decrypt is for the decryption to say (decrypt_failed, not 400). */
+const parseDecryptRequest = (body: unknown): DecryptRequest => {
+  const fields = jsonObject(body, '{"encryptedData": "<base64>", "iv": "<base64>"}');
+  return {
+    encryptedData: stringField(fields, 'encryptedData', { minLength: 0, maxLength: MAX_BODY_BYTES }),
+    iv: stringField(fields, 'iv', { minLength: 0, maxLength: 1024 }),
+  };
+};
+
+export { MAX_BODY_BYTES, parseDecryptRequest };
+export type { DecryptRequest };

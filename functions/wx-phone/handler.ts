@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AuthorizedEvent } from '../shared/caller.js';
+import { callerOf } from '../shared/caller.js';
+import { readTableConfig, readWeChatConfig } from '../shared/config.js';
+import { bodySizeLimit, httpErrors, json } from '../shared/http.js';
+import type { PhoneNumbers } from '../shared/phone-numbers.js';
+import { createPhoneNumbers } from '../shared/wx-services.js';
+import { MAX_BODY_BYTES, parsePhoneRequest } from './request.js';
+
+interface PhoneDependencies {
+  phoneNumbers: Pick<PhoneNumbers, 'lookup'>;
+}
+
+/** POST /wx/phone: a getPhoneNumber button code in, WeChat's `phone_info` out. Nothing is stored. */
+const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
+  middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
+    .use(httpErrors())
+    .use(bodySizeLimit(MAX_BODY_BYTES))
+    .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
+    .handler(async (event) => {
+      // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
+      callerOf(event);
+      const { code } = parsePhoneRequest(event.body);
+      return json(200, await phoneNumbers.lookup(code));
+    });
+
+const handler = createHandler({ phoneNumbers: createPhoneNumbers(readTableConfig(), readWeChatConfig()) });
+
+export { createHandler, handler };

@@ -1,0 +1,24 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type AuthorizedEvent, callerOf, sessionIdOf } from '../shared/caller.js';
+import { readSessionConfig, readWeChatConfig } from '../shared/config.js';
+import { httpErrors, json } from '../shared/http.js';
+import type { SessionKeyStatus } from '../shared/session-key-status.js';
+import { createSessionKeyStatus } from '../shared/wx-services.js';
+
+interface StatusDependencies {
+  status: Pick<SessionKeyStatus, 'check'>;
+}
+
+/**
+ * GET /wx/session-key/status: WeChat's checkSessionKey on the user's newest session_key. `valid: false` also ends
+ * the calling session, so the client's next request is denied and it logs in again.
+ */
+const createHandler = ({ status }: StatusDependencies) =>
+  middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
+    .use(httpErrors())
+    .handler(async (event) => json(200, { valid: await status.check(callerOf(event), sessionIdOf(event)) }));
+
+const handler = createHandler({ status: createSessionKeyStatus(readSessionConfig(), readWeChatConfig()) });
+
+export { createHandler, handler };

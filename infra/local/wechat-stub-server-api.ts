@@ -1,0 +1,167 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * The WeChat stub's access_token APIs, behaving like the real ones:
+ * - `POST /cgi-bin/stable_token` (JSON): checks grant_type, appid and secret; in normal mode returns the same token
+ *   until its last 5 minutes, then a new one, the old one staying valid until it expires; `expires_in` 7200.
+ *   force_refresh issues a new token at once (the old one lives 5 more minutes), as WeChat does.
+ * - `GET /wxa/checksession`: verifies `signature` = hex(HMAC-SHA256(key = session_key text, "")) against the newest
+ *   session_key issued for `openid`; 87009 when it does not match.
+ * - `POST /wxa/business/getuserphonenumber` (JSON `{code}`): single-use codes; the number is a stable function of
+ *   the part of the code before the first '.', so `alice.p1` and `alice.p2` give the same number.
+ *   Codes starting with `invalid` → 40029; `expiretoken` → the current token is expired on the spot and the call
+ *   answers 42001 (once per code, so the caller's refresh-and-retry then succeeds).
+ * - Expired or invalidated tokens answer 42001, unknown ones 40001.
+ * Admin endpoints (stub only): `POST /stub/expire-access-token` expires the current token now;
+ * `POST /stub/rotate-session-key` `{openid}` gives the user a new session_key, as a wx.login our server never saw.
+ */
+const TOKEN_LIFETIME_SECONDS = 7200;
+const RENEW_WITHIN_MS = 5 * 60 * 1000;
+
+interface StubServerApiOptions {
+  appId: string;
+  appSecret: string;
+  clock?: () => number;
+}
+
+interface StubServerApiStats {
+  /** stable_token requests answered with a token. */
+  stableTokenCalls: number;
+  forceRefreshCalls: number;
+  checkSessionCalls: number;
+  phoneNumberCalls: number;
+}
+
+interface StubReply {
+  status?: number;
+  body: unknown;
+}
+
+const failure = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg} rid: stub` });
+
+const newToken = (): string => `stub_${randomBytes(96).toString('base64url')}`;
+
+const phoneFor = (user: string): string => {
+  const digits = BigInt(`0x${createHash('sha256').update(user).digest('hex').slice(0, 15)}`) % 10n ** 9n;
+  return `13${digits.toString().padStart(9, '0')}`;
+};
+
+const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
+  const clock = options.clock ?? Date.now;
+  /** Every token ever issued → when it stops working (epoch ms). */
+  const tokenExpiry = new Map<string, number>();
+  let current: string | undefined;
+  const usedPhoneCodes = new Set<string>();
+  const expireTokenCodesSeen = new Set<string>();
+  const stats: StubServerApiStats = {
+    stableTokenCalls: 0,
+    forceRefreshCalls: 0,
+    checkSessionCalls: 0,
+    phoneNumberCalls: 0,
+  };
+
+  const issue = (): string => {
+    const now = clock();
+    if (current) tokenExpiry.set(current, Math.min(tokenExpiry.get(current) ?? now, now + RENEW_WITHIN_MS));
+    current = newToken();
+    tokenExpiry.set(current, now + TOKEN_LIFETIME_SECONDS * 1000);
+    return current;
+  };
+
+  const expireCurrent = (): void => {
+    if (current) tokenExpiry.set(current, clock() - 1);
+    current = undefined;
+  };
+
+  /** undefined when the token is good, else WeChat's error. */
+  const tokenProblem = (token: string | null) => {
+    const expiresAt = token ? tokenExpiry.get(token) : undefined;
+    if (expiresAt === undefined) return failure(40001, 'invalid credential, access_token is invalid or not latest');
+    if (expiresAt <= clock()) return failure(42001, 'access_token expired');
+    return undefined;
+  };
+
+  const stableToken = (body: Record<string, unknown>) => {
+    if (body.grant_type !== 'client_credential') return failure(40002, 'invalid grant_type');
+    if (body.appid !== options.appId) return failure(40013, 'invalid appid');
+    if (body.secret !== options.appSecret) return failure(40125, 'invalid appsecret');
+    const now = clock();
+    if (body.force_refresh === true) {
+      stats.forceRefreshCalls += 1;
+      issue();
+    } else if (!current || (tokenExpiry.get(current) ?? 0) - now <= RENEW_WITHIN_MS) {
+      issue();
+    }
+    stats.stableTokenCalls += 1;
+    const token = current as string;
+    return {
+      access_token: token,
+      expires_in: Math.floor(((tokenExpiry.get(token) ?? now) - now) / 1000),
+    };
+  };
+
+  const checkSession = (query: URLSearchParams) => {
+    stats.checkSessionCalls += 1;
+    const problem = tokenProblem(query.get('access_token'));
+    if (problem) return problem;
+    if (query.get('sig_method') !== 'hmac_sha256') return failure(40097, 'invalid args');
+    const sessionKey = latestSessionKeys.get(query.get('openid') ?? '');
+    const expected = sessionKey ? createHmac('sha256', sessionKey).update('').digest('hex') : undefined;
+    if (!expected || query.get('signature') !== expected) return failure(87009, 'invalid signature');
+    return { errcode: 0, errmsg: 'ok' };
+  };
+
+  const phoneNumber = (query: URLSearchParams, body: Record<string, unknown>) => {
+    stats.phoneNumberCalls += 1;
+    const code = typeof body.code === 'string' ? body.code : '';
+    if (code.startsWith('expiretoken') && !expireTokenCodesSeen.has(code)) {
+      expireTokenCodesSeen.add(code);
+      expireCurrent();
+    }
+    const problem = tokenProblem(query.get('access_token'));
+    if (problem) return problem;
+    if (code === '' || code.startsWith('invalid') || usedPhoneCodes.has(code)) return failure(40029, 'invalid code');
+    usedPhoneCodes.add(code);
+    const phone = phoneFor(code.split('.')[0] ?? code);
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      phone_info: {
+        phoneNumber: phone,
+        purePhoneNumber: phone,
+        countryCode: '86',
+        watermark: { timestamp: Math.floor(clock() / 1000), appid: options.appId },
+      },
+    };
+  };
+
+  /** Answers a request this module serves, or returns undefined for the stub's other routes. */
+  const handle = (method: string, url: URL, body: unknown): StubReply | undefined => {
+    const json = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const route = `${method} ${url.pathname}`;
+    switch (route) {
+      case 'POST /cgi-bin/stable_token':
+        return { body: stableToken(json) };
+      case 'GET /wxa/checksession':
+        return { body: checkSession(url.searchParams) };
+      case 'POST /wxa/business/getuserphonenumber':
+        return { body: phoneNumber(url.searchParams, json) };
+      case 'POST /stub/expire-access-token':
+        expireCurrent();
+        return { body: { ok: true } };
+      case 'POST /stub/rotate-session-key': {
+        const openid = typeof json.openid === 'string' ? json.openid : '';
+        if (!latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };
+        latestSessionKeys.set(openid, randomBytes(16).toString('base64'));
+        return { body: { ok: true } };
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  return { handle, expireCurrentToken: expireCurrent, stats };
+};
+
+export { createStubServerApi, phoneFor };
+export type { StubReply, StubServerApiOptions, StubServerApiStats };

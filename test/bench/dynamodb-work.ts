@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
+import type { createHandler as createLogin } from '../../functions/login/handler.js';
+import type { createHandler as createLogout } from '../../functions/logout/handler.js';
+import type { SessionConfig } from '../../functions/shared/config.js';
+import { WeChatClient } from '../../functions/shared/wechat-client.js';
+import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
+import { instrumentedSessionStore } from './instrumented.js';
+import type { OperationCounts } from './operation-counter.js';
+
+/**
+ * DynamoDB work per request, counted on the wire (see operation-counter.ts) while the real handler code runs against
+ * DynamoDB Local. Each scenario states what the contract allows and whether the count met it exactly.
+ */
+type Factories = {
+  authorizer: typeof createAuthorizer;
+  login: typeof createLogin;
+  logout: typeof createLogout;
+};
+
+interface WorkRow {
+  scenario: string;
+  requests: number;
+  reads: number;
+  consistentReads: number;
+  writes: number;
+  operations: Record<string, number>;
+  expected: string;
+  ok: boolean;
+}
+
+interface RenewalReplay {
+  days: number;
+  requestEveryMinutes: number;
+  requests: number;
+  writes: number;
+  halfWindowHours: number;
+  /** The shortest time between two renewal writes of the session: never under half the idle window. */
+  minHoursBetweenWrites: number | null;
+}
+
+interface WorkDependencies {
+  config: SessionConfig;
+  /** `createHandler` of each function module, imported once the environment is set. */
+  factories: Factories;
+  wechat: { appId: string; appSecret: string; baseUrl: string };
+}
+
+const row = (
+  scenario: string,
+  requests: number,
+  counts: OperationCounts,
+  expected: string,
+  ok: boolean
+): WorkRow => ({
+  scenario,
+  requests,
+  reads: counts.reads,
+  consistentReads: counts.consistentReads,
+  writes: counts.writes,
+  operations: counts.byOperation,
+  expected,
+  ok,
+});
+
+const malformedIds = (): string[] => [
+  '',
+  ' ',
+  'null',
+  'a'.repeat(42),
+  'a'.repeat(44),
+  `${'a'.repeat(42)}=`,
+  `${'a'.repeat(42)}+`,
+  `${'a'.repeat(42)}/`,
+  '../../etc/passwd',
+  "' OR 1=1 --",
+  '会话'.repeat(20),
+  'a'.repeat(10_000),
+  ...Array.from({ length: 188 }, () => randomBytes(32).toString('base64')),
+];
+
+const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: WorkRow[]; renewal: RenewalReplay }> => {
+  const rows: WorkRow[] = [];
+  const { config, factories } = deps;
+  const identity = () => ({
+    openid: `o${randomBytes(14).toString('base64url')}`,
+    sessionKey: randomBytes(16).toString('base64'),
+  });
+
+  // The authorizer on live sessions: one strongly consistent read each, no write while far from renewal.
+  {
+    const { sessions, counter } = instrumentedSessionStore(config);
+    const authorizer = factories.authorizer(sessions);
+    const ids = await Promise.all(Array.from({ length: 50 }, async () => (await sessions.create(identity())).sessionId));
+    counter.reset();
+    let allowed = 0;
+    const requests = 200;
+    for (let i = 0; i < requests; i += 1) {
+      const result = (await authorizer(authorizerEvent({ sessionId: ids[i % ids.length] }))) as {
+        isAuthorized: boolean;
+      };
+      if (result.isAuthorized) allowed += 1;
+    }
+    const counts = counter.counts();
+    rows.push(
+      row('authorizer: live session', requests, counts, '1 consistent read, 0 writes each', allowed === requests &&
+        counts.reads === requests && counts.consistentReads === requests && counts.writes === 0)
+    );
+  }
+
+  // Malformed ids are refused on their shape: no DynamoDB call at all.
+  {
+    const { sessions, counter } = instrumentedSessionStore(config);
+    const authorizer = factories.authorizer(sessions);
+    const ids = malformedIds();
+    let denied = 0;
+    for (const sessionId of ids) {
+      const result = (await authorizer(authorizerEvent({ sessionId }))) as {
+        isAuthorized: boolean;
+      };
+      if (!result.isAuthorized) denied += 1;
+    }
+    const counts = counter.counts();
+    rows.push(
+      row('authorizer: malformed id', ids.length, counts, '0 operations', denied === ids.length &&
+        counts.reads + counts.writes === 0)
+    );
+  }
+
+  // Well-formed ids nobody was issued: one read finds nothing, nothing is written.
+  {
+    const { sessions, counter } = instrumentedSessionStore(config);
+    const authorizer = factories.authorizer(sessions);
+    const requests = 100;
+    let denied = 0;
+    for (let i = 0; i < requests; i += 1) {
+      const result = (await authorizer(
+        authorizerEvent({ sessionId: randomBytes(32).toString('base64url') })
+      )) as { isAuthorized: boolean };
+      if (!result.isAuthorized) denied += 1;
+    }
+    const counts = counter.counts();
+    rows.push(
+      row('authorizer: unknown id', requests, counts, '1 read, 0 writes each', denied === requests &&
+        counts.reads === requests && counts.writes === 0)
+    );
+  }
+
+  // One busy session replayed over its whole life on a moved clock: renewal writes at most once per half window.
+  const renewal = await (async (): Promise<RenewalReplay> => {
+    let now = Date.now();
+    const { sessions, counter } = instrumentedSessionStore(config, () => now);
+    const authorizer = factories.authorizer(sessions);
+    const { sessionId } = await sessions.create(identity());
+    counter.reset();
+    const everyMinutes = 30;
+    const lifeMs = config.sessionMaxAgeSeconds * 1000;
+    const start = now;
+    const writeTimes: number[] = [];
+    let requests = 0;
+    let allowed = 0;
+    for (let at = start + everyMinutes * 60_000; at < start + lifeMs; at += everyMinutes * 60_000) {
+      now = at;
+      const before = counter.counts().writes;
+      const result = (await authorizer(authorizerEvent({ sessionId }))) as {
+        isAuthorized: boolean;
+      };
+      requests += 1;
+      if (result.isAuthorized) allowed += 1;
+      if (counter.counts().writes > before) writeTimes.push(at);
+    }
+    const counts = counter.counts();
+    const halfWindowMs = (config.sessionTtlSeconds * 1000) / 2;
+    const gaps = writeTimes.slice(1).map((time, i) => time - writeTimes[i]!);
+    const minGap = gaps.length > 0 ? Math.min(...gaps) : null;
+    const bound = Math.ceil(lifeMs / halfWindowMs);
+    rows.push(
+      row(
+        `authorizer: 1 session, a request every ${everyMinutes} min for ${config.sessionMaxAgeSeconds / 86_400} days`,
+        requests,
+        counts,
+        `1 read each; ≤ 1 write per ${halfWindowMs / 3_600_000} h (≤ ${bound})`,
+        allowed === requests &&
+          counts.reads === requests &&
+          counts.writes <= bound &&
+          counts.writes > 0 &&
+          (minGap === null || minGap >= halfWindowMs)
+      )
+    );
+    return {
+      days: config.sessionMaxAgeSeconds / 86_400,
+      requestEveryMinutes: everyMinutes,
+      requests,
+      writes: counts.writes,
+      halfWindowHours: halfWindowMs / 3_600_000,
+      minHoursBetweenWrites: minGap === null ? null : minGap / 3_600_000,
+    };
+  })();
+
+  // Login: exactly one write per issued session; none when WeChat refuses the code.
+  {
+    const { sessions, counter } = instrumentedSessionStore(config);
+    const wechat = new WeChatClient({
+      appId: deps.wechat.appId,
+      appSecret: async () => deps.wechat.appSecret,
+      apiBaseUrl: deps.wechat.baseUrl,
+    });
+    const login = factories.login({ sessions, wechat });
+    const call = async (code: string) =>
+      (await login(
+        httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code }) }),
+        lambdaContext('login')
+      )) as { statusCode: number };
+    const run = randomBytes(4).toString('hex');
+    const requests = 50;
+    let ok = 0;
+    for (let i = 0; i < requests; i += 1) if ((await call(`bench${run}${i}.1`)).statusCode === 200) ok += 1;
+    const counts = counter.counts();
+    rows.push(
+      row('login: code accepted', requests, counts, '1 write (PutItem), 0 reads each', ok === requests &&
+        counts.writes === requests && counts.byOperation.PutItem === requests && counts.reads === 0)
+    );
+
+    counter.reset();
+    let refused = 0;
+    for (let i = 0; i < 20; i += 1) if ((await call(`invalid${run}${i}`)).statusCode === 401) refused += 1;
+    const refusedCounts = counter.counts();
+    rows.push(
+      row('login: code refused by WeChat', 20, refusedCounts, '0 operations', refused === 20 &&
+        refusedCounts.reads + refusedCounts.writes === 0)
+    );
+  }
+
+  // Logout: one delete, whatever the id's state.
+  {
+    const { sessions, counter } = instrumentedSessionStore(config);
+    const logout = factories.logout(sessions);
+    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.create(identity())).sessionId));
+    counter.reset();
+    let noContent = 0;
+    for (const sessionId of ids) {
+      const result = (await logout(
+        httpEvent({
+          method: 'POST',
+          path: '/logout',
+          headers: { 'X-Session-Id': sessionId },
+          authorizerContext: { openid: 'o-bench' },
+        }),
+        lambdaContext('logout')
+      )) as { statusCode: number };
+      if (result.statusCode === 204) noContent += 1;
+    }
+    const counts = counter.counts();
+    rows.push(
+      row('logout', ids.length, counts, '1 write (DeleteItem) each', noContent === ids.length &&
+        counts.writes === ids.length && counts.reads === 0)
+    );
+  }
+
+  return { rows, renewal };
+};
+
+/**
+ * The largest session item in the table, sized as DynamoDB bills it (attribute names plus values; numbers at their
+ * 21-byte maximum): it decides how many request units one read or write costs.
+ */
+const largestItemBytes = async (client: DynamoDBDocumentClient, tableName: string): Promise<number> => {
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+  const sizeOf = (item: Record<string, unknown>) =>
+    Object.entries(item).reduce(
+      (total, [name, value]) =>
+        total + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))),
+      0
+    );
+  return Items.reduce((max, item) => Math.max(max, sizeOf(item)), 0);
+};
+
+export { largestItemBytes, measureDynamoDbWork };
+export type { Factories, RenewalReplay, WorkDependencies, WorkRow };

@@ -1,0 +1,26 @@
+import type { SessionConfig } from '../../functions/shared/config.js';
+import { createDocumentClient } from '../../functions/shared/dynamodb.js';
+import { DynamoDbSessionPersistence } from '../../functions/shared/dynamodb-session-persistence.js';
+import { SessionPolicy } from '../../functions/shared/session-policy.js';
+import { type Clock, SessionStore, systemClock } from '../../functions/shared/session-store.js';
+import { countOperations, type OperationCounter } from './operation-counter.js';
+
+/**
+ * The production wiring of the session store (functions/shared/sessions.ts), with two seams a benchmark needs:
+ * the document client is counted, and the clock can be moved to replay days of traffic in seconds.
+ */
+const instrumentedSessionStore = (
+  config: SessionConfig,
+  clock: Clock = systemClock
+): { sessions: SessionStore; counter: OperationCounter } => {
+  const client = createDocumentClient(config);
+  const counter = countOperations(client);
+  const sessions = new SessionStore(
+    new DynamoDbSessionPersistence(client, config.tableName),
+    new SessionPolicy(config.sessionTtlSeconds, config.sessionMaxAgeSeconds),
+    clock
+  );
+  return { sessions, counter };
+};
+
+export { instrumentedSessionStore };

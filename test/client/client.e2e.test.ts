@@ -1,0 +1,144 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthClient } from '../../client/src/auth-client.js';
+import { SESSION_KEY_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
+import { hashSessionId } from '../../functions/shared/session-id.js';
+import { sessionTable } from '../../functions/shared/table.js';
+import { type RunningTwin, startTwin } from '../support/twin.js';
+import { FakeWx, httpTransport } from './fake-wx.js';
+import { STORAGE_KEY } from './harness.js';
+
+/**
+ * The SDK end to end: a fake wx whose wx.request is real HTTP, against the local twin (`npm start`: the real
+ * handlers behind the API Gateway stand-in, DynamoDB Local, the WeChat stub).
+ */
+let twin: RunningTwin;
+let shortTwin: RunningTwin;
+
+beforeAll(async () => {
+  [twin, shortTwin] = await Promise.all([startTwin(), startTwin({ SESSION_TTL_SECONDS: '2' })]);
+});
+
+afterAll(async () => {
+  await Promise.all([twin?.stop(), shortTwin?.stop()]);
+});
+
+/** A mini program on `target`: codes `<user>.<n>`, so the stub logs every login in as the same user. */
+const miniProgram = (target: RunningTwin, user: string) => {
+  const wx = new FakeWx({ transport: httpTransport(), user });
+  const client = createAuthClient({ baseUrl: target.baseUrl, wx });
+  const storedSessionId = (): string | undefined => {
+    const stored = wx.getStorageSync(STORAGE_KEY);
+    return typeof stored === 'object' && stored !== null ? (stored as { sessionId: string }).sessionId : undefined;
+  };
+  const sentSessionIds = (path: string) => wx.requestsTo(path).map((request) => request.header['X-Session-Id']);
+  return { client, sentSessionIds, storedSessionId, wx };
+};
+
+const tableOf = (target: RunningTwin) => {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: target.dynamodbEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })
+  );
+  const key = (sessionId: string) => ({ [sessionTable.partitionKey.name]: SESSION_KEY_PREFIX + hashSessionId(sessionId) });
+  return {
+    item: async (sessionId: string) =>
+      (await db.send(new GetCommand({ TableName: target.tableName, Key: key(sessionId), ConsistentRead: true }))).Item,
+    remove: (sessionId: string) => db.send(new DeleteCommand({ TableName: target.tableName, Key: key(sessionId) })),
+  };
+};
+
+/** What the server says about a session id, asked behind the client's back. */
+const serverStatusOf = async (target: RunningTwin, sessionId: string): Promise<number> =>
+  (await fetch(`${target.baseUrl}/me`, { headers: { 'X-Session-Id': sessionId } })).status;
+
+describe('the mini program SDK against the local twin', () => {
+  it('logs in on the first request and the request succeeds', async () => {
+    const { client, storedSessionId, wx } = miniProgram(twin, 'alice');
+
+    const response = await client.request<{ openid: string }>({ url: '/me' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.data.openid).toMatch(/^o[\w-]{27}$/);
+    expect(wx.loginCalls).toBe(1);
+    expect(storedSessionId()).toMatch(/^[\w-]{43}$/);
+    expect(await tableOf(twin).item(storedSessionId()!)).toMatchObject({ openid: response.data.openid });
+  });
+
+  it('sends exactly one wx.login and one POST /login for 10 concurrent first requests', async () => {
+    const { client, sentSessionIds, storedSessionId, wx } = miniProgram(twin, 'bob');
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => client.request({ url: n % 2 ? '/me' : '/products' }))
+    );
+
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(200));
+    expect(wx.loginCalls).toBe(1);
+    expect(wx.requestsTo('/login')).toHaveLength(1);
+    expect(new Set([...sentSessionIds('/me'), ...sentSessionIds('/products')])).toEqual(new Set([storedSessionId()]));
+  });
+
+  it('logs in again and succeeds after the session was deleted on the server', async () => {
+    const { client, sentSessionIds, storedSessionId, wx } = miniProgram(twin, 'carol');
+    const before = await client.request<{ openid: string }>({ url: '/me' });
+    const deleted = storedSessionId()!;
+    await tableOf(twin).remove(deleted);
+    expect(await serverStatusOf(twin, deleted)).toBe(403);
+
+    const after = await client.request<{ openid: string }>({ url: '/me' });
+
+    expect(after.statusCode).toBe(200);
+    expect(after.data.openid).toBe(before.data.openid);
+    expect(wx.loginCalls).toBe(2);
+    expect(sentSessionIds('/me')).toEqual([deleted, deleted, storedSessionId()]);
+    expect(storedSessionId()).not.toBe(deleted);
+  });
+
+  it('replaces an expired session transparently, whether or not the client saw the expiry coming', async () => {
+    // Both log in on a twin whose sessions idle out after 2 s.
+    const foresees = miniProgram(shortTwin, 'dave');
+    const surprised = miniProgram(shortTwin, 'erin');
+    await Promise.all([foresees.client.request({ url: '/me' }), surprised.client.request({ url: '/me' })]);
+    const [foreseen, unforeseen] = [foresees.storedSessionId()!, surprised.storedSessionId()!];
+    // This one's record says its session lasts for years (a device clock far behind, say): only the server knows.
+    surprised.wx.setStorageSync(STORAGE_KEY, {
+      ...(surprised.wx.getStorageSync(STORAGE_KEY) as object),
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    await sleep(2_500);
+    expect(await serverStatusOf(shortTwin, foreseen)).toBe(403);
+    expect(await serverStatusOf(shortTwin, unforeseen)).toBe(403);
+
+    const [renewed, recovered] = await Promise.all([
+      foresees.client.request({ url: '/me' }),
+      surprised.client.request({ url: '/me' }),
+    ]);
+
+    expect(renewed.statusCode).toBe(200);
+    expect(recovered.statusCode).toBe(200);
+    // Past its expiresAt the session is not even tried; the other one is refused once, then replaced.
+    expect(foresees.sentSessionIds('/me')).toEqual([foreseen, foresees.storedSessionId()]);
+    expect(surprised.sentSessionIds('/me')).toEqual([unforeseen, unforeseen, surprised.storedSessionId()]);
+    expect(foresees.wx.loginCalls).toBe(2);
+    expect(surprised.wx.loginCalls).toBe(2);
+  });
+
+  it('leaves no session in storage or in the table after logout', async () => {
+    const { client, storedSessionId, wx } = miniProgram(twin, 'frank');
+    await client.request({ url: '/me' });
+    const sessionId = storedSessionId()!;
+    expect(await tableOf(twin).item(sessionId)).toBeDefined();
+
+    await expect(client.logout()).resolves.toBe(true);
+
+    expect(wx.storage.size).toBe(0);
+    expect(client.hasSession()).toBe(false);
+    expect(await tableOf(twin).item(sessionId)).toBeUndefined();
+    expect(await serverStatusOf(twin, sessionId)).toBe(403);
+  });
+});
