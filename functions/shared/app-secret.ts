@@ -11,7 +11,17 @@ const SECRET_CACHE_SECONDS = 300;
 const appSecretProvider = (source: AppSecretSource): (() => Promise<string>) => {
   if (source.kind === 'value') return async () => source.value;
   return async () => {
-    const secret = await getSecret(source.arn, { maxAge: SECRET_CACHE_SECONDS });
+    let secret: unknown;
+    try {
+      secret = await getSecret(source.arn, { maxAge: SECRET_CACHE_SECONDS });
+    } catch (error) {
+      // A secret the stack created but ops never filled has no AWSCURRENT version: ResourceNotFoundException.
+      throw new Error(
+        'The WeChat app secret could not be read from Secrets Manager; if its value was never put, put it ' +
+          '(README, Deploy)',
+        { cause: error }
+      );
+    }
     if (typeof secret !== 'string' || secret.trim() === '') {
       throw new Error('The WeChat app secret in Secrets Manager is empty; put its value (see README, Deploy)');
     }

@@ -27,11 +27,35 @@ interface LocalApiOptions {
   authorizerCacheTtlSeconds?: number;
   /** One line per request: method, path, status, milliseconds. Never headers, so never a session id. */
   accessLog?: (line: string) => void;
+  /** Where a Lambda's uncaught error is reported, as the Lambda runtime would log it. */
+  errorLog?: (line: string) => void;
+  /**
+   * How many Lambda invocations run at once. In AWS each invocation has its own instance; here one process serves
+   * them all, so the rest queue (as behind a reserved-concurrency limit) instead of piling onto one socket pool.
+   */
+  concurrency?: number;
 }
 
 /** API Gateway's payload limit: beyond it the request never reaches a Lambda. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 const LAMBDA_TIMEOUT_MS = 10_000;
+const DEFAULT_CONCURRENCY = 16;
+
+/** Runs at most `limit` tasks at once; the others wait their turn in arrival order. */
+const concurrencyLimit = (limit: number) => {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+};
 
 type AuthorizerOutcome =
   | { kind: 'allow'; context: Record<string, unknown> }
@@ -44,6 +68,15 @@ type AuthorizerOutcome =
  * an allow passes its context on as `requestContext.authorizer.lambda`.
  */
 const createLocalApi = (options: LocalApiOptions): Server => {
+  const invoke = concurrencyLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const reportError = (fn: string, error: unknown) =>
+    options.errorLog?.(
+      JSON.stringify({
+        level: 'ERROR',
+        message: `Lambda ${fn} failed`,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      })
+    );
   const cacheTtlMs = (options.authorizerCacheTtlSeconds ?? 0) * 1000;
   const authorizerCache = new Map<string, { outcome: AuthorizerOutcome; expiresAt: number }>();
   const identityHeader = SESSION_HEADER.toLowerCase();
@@ -59,13 +92,16 @@ const createLocalApi = (options: LocalApiOptions): Server => {
     let outcome: AuthorizerOutcome;
     try {
       const authorizer = await options.loadHandler(AUTHORIZER_FUNCTION);
-      const result = (await authorizer(
-        toAuthorizerEvent(request, route, requestId, identity),
-        lambdaContext(AUTHORIZER_FUNCTION, requestId, LAMBDA_TIMEOUT_MS)
+      const result = (await invoke(() =>
+        authorizer(
+          toAuthorizerEvent(request, route, requestId, identity),
+          lambdaContext(AUTHORIZER_FUNCTION, requestId, LAMBDA_TIMEOUT_MS)
+        )
       )) as { isAuthorized?: unknown; context?: Record<string, unknown> } | undefined;
       outcome =
         result?.isAuthorized === true ? { kind: 'allow', context: result.context ?? {} } : { kind: 'deny' };
-    } catch {
+    } catch (error) {
+      reportError(AUTHORIZER_FUNCTION, error);
       return { kind: 'error' };
     }
     if (cacheTtlMs > 0) authorizerCache.set(identity, { outcome, expiresAt: Date.now() + cacheTtlMs });
@@ -93,12 +129,15 @@ const createLocalApi = (options: LocalApiOptions): Server => {
 
     try {
       const handler = await options.loadHandler(route.fn);
-      const result = await handler(
-        toProxyEvent(request, route, requestId, authorizerContext),
-        lambdaContext(route.fn, requestId, LAMBDA_TIMEOUT_MS)
+      const result = await invoke(() =>
+        handler(
+          toProxyEvent(request, route, requestId, authorizerContext),
+          lambdaContext(route.fn, requestId, LAMBDA_TIMEOUT_MS)
+        )
       );
       return toHttpAnswer(result);
-    } catch {
+    } catch (error) {
+      reportError(route.fn, error);
       return gatewayError(500, 'Internal Server Error');
     }
   };

@@ -84,6 +84,8 @@ const main = async (): Promise<void> => {
     },
     authorizerCacheTtlSeconds: cacheTtlSeconds,
     accessLog: (line) => console.log(line),
+    errorLog: (line) => console.error(line),
+    concurrency: Number(env.LOCAL_CONCURRENCY || 16),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,12 +19,12 @@ const prices = {
 } as const;
 
 interface CostInput {
-  /** Counted per protected request (authorizer on every request, no cache). */
-  readsPerProtectedRequest: number;
-  renewalWritesPerProtectedRequest: number;
-  /** Counted per accepted login. */
-  writesPerLogin: number;
-  /** Largest session item; decides the request units per operation. */
+  /** Request units counted per protected request (authorizer on every request, no cache), items up to 1 KB. */
+  readUnitsPerProtectedRequest: number;
+  renewalWriteUnitsPerProtectedRequest: number;
+  /** Request units counted per accepted login. */
+  writeUnitsPerLogin: number;
+  /** Largest item in the table; items over 1 KB (writes) or 4 KB (reads) cost more units each. */
   itemBytes: number;
   memoryMb: number;
 }
@@ -38,8 +38,8 @@ interface CostLine {
 }
 
 const costPerMillion = (input: CostInput) => {
-  const readUnits = Math.max(1, Math.ceil(input.itemBytes / 4096));
-  const writeUnits = Math.max(1, Math.ceil(input.itemBytes / 1024));
+  const readScale = Math.max(1, Math.ceil(input.itemBytes / 4096));
+  const writeScale = Math.max(1, Math.ceil(input.itemBytes / 1024));
   const line = (request: string, dynamodb: number, invocations: number): CostLine => {
     const lambdaRequests = invocations * prices.lambdaRequestsPerMillion;
     return {
@@ -51,13 +51,12 @@ const costPerMillion = (input: CostInput) => {
     };
   };
   const protectedDynamoDb =
-    input.readsPerProtectedRequest * readUnits * prices.dynamodbReadRequestUnitPerMillion +
-    input.renewalWritesPerProtectedRequest * writeUnits * prices.dynamodbWriteRequestUnitPerMillion;
-  const loginDynamoDb = input.writesPerLogin * writeUnits * prices.dynamodbWriteRequestUnitPerMillion;
+    input.readUnitsPerProtectedRequest * readScale * prices.dynamodbReadRequestUnitPerMillion +
+    input.renewalWriteUnitsPerProtectedRequest * writeScale * prices.dynamodbWriteRequestUnitPerMillion;
+  const loginDynamoDb = input.writeUnitsPerLogin * writeScale * prices.dynamodbWriteRequestUnitPerMillion;
   return {
     prices,
-    readUnitsPerRead: readUnits,
-    writeUnitsPerWrite: writeUnits,
+    input,
     lines: [
       // Two invocations: the authorizer and the route's Lambda.
       line('protected request (GET /me), no authorizer cache', protectedDynamoDb, 2),

@@ -10,10 +10,18 @@ const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetI
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 interface OperationCounts {
+  /** Read requests sent. */
   reads: number;
   /** Reads with ConsistentRead: true (each costs one full read unit per 4 KB, not half). */
   consistentReads: number;
+  /** Write requests sent; a TransactWriteItems is one request, however many items it holds. */
   writes: number;
+  /**
+   * Request units billed for items up to 1 KB (writes) / 4 KB (reads): a strongly consistent read 1, an eventually
+   * consistent one 0.5, a write 1 per item, a transactional write 2 per item.
+   */
+  readUnits: number;
+  writeUnits: number;
   byOperation: Record<string, number>;
 }
 
@@ -22,7 +30,34 @@ interface OperationCounter {
   reset: () => void;
 }
 
-const empty = (): OperationCounts => ({ reads: 0, consistentReads: 0, writes: 0, byOperation: {} });
+const empty = (): OperationCounts => ({
+  reads: 0,
+  consistentReads: 0,
+  writes: 0,
+  readUnits: 0,
+  writeUnits: 0,
+  byOperation: {},
+});
+
+/** The serialized request body (the SDK hands a byte array to the build step). */
+const bodyOf = (body: unknown): Record<string, unknown> => {
+  const text =
+    typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '{}';
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+const writeUnitsOf = (operation: string, body: Record<string, unknown>): number => {
+  if (operation === 'TransactWriteItems') return 2 * ((body.TransactItems as unknown[] | undefined)?.length ?? 0);
+  if (operation === 'BatchWriteItem') {
+    const perTable = Object.values((body.RequestItems as Record<string, unknown[]> | undefined) ?? {});
+    return perTable.reduce((total, requests) => total + requests.length, 0);
+  }
+  return 1;
+};
 
 const countOperations = (client: DynamoDBClient | DynamoDBDocumentClient): OperationCounter => {
   let counts = empty();
@@ -30,14 +65,18 @@ const countOperations = (client: DynamoDBClient | DynamoDBDocumentClient): Opera
     (next) => async (args) => {
       const request = args.request as { headers?: Record<string, string>; body?: unknown };
       const operation = request.headers?.['x-amz-target']?.split('.').pop() ?? 'Unknown';
+      const body = bodyOf(request.body);
       counts.byOperation[operation] = (counts.byOperation[operation] ?? 0) + 1;
       if (READS.has(operation)) {
         counts.reads += 1;
-        if (typeof request.body === 'string' && /"ConsistentRead":true/.test(request.body)) {
-          counts.consistentReads += 1;
-        }
+        const consistent = body.ConsistentRead === true || operation === 'TransactGetItems';
+        if (consistent) counts.consistentReads += 1;
+        counts.readUnits += operation === 'TransactGetItems' ? 2 : consistent ? 1 : 0.5;
       }
-      if (WRITES.has(operation)) counts.writes += 1;
+      if (WRITES.has(operation)) {
+        counts.writes += 1;
+        counts.writeUnits += writeUnitsOf(operation, body);
+      }
       return next(args);
     },
     { step: 'build', name: 'benchOperationCounter', override: true }
