@@ -79,10 +79,8 @@ interface AppSettings {
 }
 
 const settingsFromContext = (node: Node): AppSettings => {
+  // Optional here: without it the stack declares a WeChatAppId parameter that CloudFormation requires at deploy.
   const wechatAppId = text(node, 'wechatAppId');
-  if (!wechatAppId) {
-    throw new Error('The WeChat AppID is required: npx cdk deploy -c wechatAppId=wx0123456789abcdef');
-  }
   const cacheSeconds = wholeNumber(node, 'authorizerCacheTtlSeconds', { allowZero: true });
   const sessionTtlSeconds = wholeNumber(node, 'sessionTtlSeconds');
   const sessionMaxAgeSeconds = wholeNumber(node, 'sessionMaxAgeSeconds');
@@ -93,7 +91,7 @@ const settingsFromContext = (node: Node): AppSettings => {
   return {
     stackName: text(node, 'stackName') ?? DEFAULT_STACK_NAME,
     props: {
-      wechatAppId,
+      ...(wechatAppId ? { wechatAppId } : {}),
       ...(appSecretArn ? { appSecretArn } : {}),
       ...(appSecretName ? { appSecretName } : {}),
       removalPolicy: flag(node, 'retainData') === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,

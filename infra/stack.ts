@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,8 +20,11 @@ interface ThrottleLimits {
 }
 
 interface WeChatLoginStackProps extends StackProps {
-  /** The mini program's AppID (`wx` + 16 hex characters). Required. */
-  readonly wechatAppId: string;
+  /**
+   * The mini program's AppID (`wx` + 16 hex characters). When omitted, the template declares the CloudFormation
+   * parameter `WeChatAppId` (no default), so a deploy cannot go ahead without one.
+   */
+  readonly wechatAppId?: string;
   /** Use this existing secret (complete ARN) for the AppSecret instead of creating an empty one. */
   readonly appSecretArn?: string;
   /** Use the existing secret with this name for the AppSecret instead of creating an empty one. */
@@ -58,7 +61,8 @@ const stackDefaults = {
   serviceName: 'wechat-login',
 } as const;
 
-const WECHAT_APP_ID = /^wx[0-9a-f]{16}$/i;
+const WECHAT_APP_ID_PATTERN = '^wx[0-9a-fA-F]{16}$';
+const WECHAT_APP_ID = new RegExp(WECHAT_APP_ID_PATTERN);
 
 const positiveWholeNumber = (name: string, value: number): number => {
   if (!Number.isSafeInteger(value) || value <= 0) {
@@ -91,11 +95,20 @@ class WeChatLoginStack extends Stack {
       ...props,
     });
 
-    if (!WECHAT_APP_ID.test(props.wechatAppId ?? '')) {
+    if (props.wechatAppId !== undefined && !WECHAT_APP_ID.test(props.wechatAppId)) {
       throw new Error(
-        `wechatAppId must be the mini program's AppID ("wx" + 16 hex characters), got "${props.wechatAppId ?? ''}"`
+        `wechatAppId must be the mini program's AppID ("wx" + 16 hex characters), got "${props.wechatAppId}"`
       );
     }
+    // Without -c wechatAppId the template still synthesizes, and CloudFormation asks for the AppID at deploy time.
+    const wechatAppId =
+      props.wechatAppId ??
+      new CfnParameter(this, 'WeChatAppId', {
+        type: 'String',
+        allowedPattern: WECHAT_APP_ID_PATTERN,
+        constraintDescription: 'the mini program AppID: "wx" followed by 16 hex characters',
+        description: 'The mini program AppID (or pass -c wechatAppId=wx... to cdk deploy)',
+      }).valueAsString;
     const sessionTtlSeconds = positiveWholeNumber(
       'sessionTtlSeconds',
       props.sessionTtlSeconds ?? defaults.sessionTtlSeconds
@@ -128,7 +141,7 @@ class WeChatLoginStack extends Stack {
     // The names functions/shared/config.ts reads. Only the secret's ARN: the value is fetched at run time.
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
-      WECHAT_APP_ID: props.wechatAppId,
+      WECHAT_APP_ID: wechatAppId,
       WECHAT_APP_SECRET_ARN: this.appSecret.secret.secretArn,
       WECHAT_API_BASE_URL: props.wechatApiBaseUrl ?? defaults.wechatApiBaseUrl,
       SESSION_TTL_SECONDS: String(sessionTtlSeconds),

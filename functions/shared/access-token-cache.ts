@@ -61,7 +61,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * The token itself is never logged.
  *
  * @example
- * const tokens = new AccessTokenCache(new DynamoDbAccessTokenPersistence(client, table), () => wechat.fetchStableToken());
+ * const persistence = new DynamoDbAccessTokenPersistence(client, tableName);
+ * const tokens = new AccessTokenCache(persistence, () => wechat.fetchStableToken());
  * const valid = await tokens.withToken((accessToken) => wechat.checkSessionKey({ accessToken, openid, sessionKey }));
  */
 class AccessTokenCache {

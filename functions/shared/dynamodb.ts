@@ -23,7 +23,8 @@ const createDocumentClient = (config: TableConfig): DynamoDBDocumentClient => {
   const client = new DynamoDBClient({
     ...local,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and keeps waiting.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -13,9 +13,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** One message for every cryptographic failure, so a caller cannot tell padding from key or watermark errors. */
 const DECRYPT_FAILED =
-  'The data could not be decrypted with your current session_key (usually a later wx.login rotated it): log in again and retry';
+  'The data could not be decrypted with your current session_key (usually a later wx.login rotated it): ' +
+  'log in again and retry';
 const NOT_BASE64 =
-  "encryptedData and iv must be unaltered base64 (a '+' turned into a space by URL-encoding breaks them): send them as WeChat gave them, or log in again and retry";
+  "encryptedData and iv must be unaltered base64 (a '+' turned into a space by URL-encoding breaks them): " +
+  'send them as WeChat gave them, or log in again and retry';
 
 /** `reason` is for operators (it travels as the cause), never for the client. */
 const decryptFailed = (reason: string, message = DECRYPT_FAILED): AppError =>

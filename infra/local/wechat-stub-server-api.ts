@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * The WeChat stub's access_token APIs, behaving like the real ones:
@@ -13,7 +13,9 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
  *   answers 42001 (once per code, so the caller's refresh-and-retry then succeeds).
  * - Expired or invalidated tokens answer 42001, unknown ones 40001.
  * Admin endpoints (stub only): `POST /stub/expire-access-token` expires the current token now;
- * `POST /stub/rotate-session-key` `{openid}` gives the user a new session_key, as a wx.login our server never saw.
+ * `POST /stub/rotate-session-key` `{openid}` gives the user a new session_key, as a wx.login our server never saw;
+ * `POST /stub/encrypted-data` `{openid, data?}` returns `{encryptedData, iv}` as WeChat hands them to the mini program:
+ * `data` plus a watermark, AES-128-CBC under the user's newest session_key.
  */
 const TOKEN_LIFETIME_SECONDS = 7200;
 const RENEW_WITHIN_MS = 5 * 60 * 1000;
@@ -44,6 +46,14 @@ const newToken = (): string => `stub_${randomBytes(96).toString('base64url')}`;
 const phoneFor = (user: string): string => {
   const digits = BigInt(`0x${createHash('sha256').update(user).digest('hex').slice(0, 15)}`) % 10n ** 9n;
   return `13${digits.toString().padStart(9, '0')}`;
+};
+
+/** What WeChat does to open data before the mini program receives it. */
+const encryptForMiniProgram = (data: unknown, sessionKey: string) => {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv);
+  const encrypted = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
+  return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') };
 };
 
 const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
@@ -149,6 +159,13 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
       case 'POST /stub/expire-access-token':
         expireCurrent();
         return { body: { ok: true } };
+      case 'POST /stub/encrypted-data': {
+        const sessionKey = latestSessionKeys.get(typeof json.openid === 'string' ? json.openid : '');
+        if (!sessionKey) return { status: 404, body: { error: 'unknown openid' } };
+        const data = typeof json.data === 'object' && json.data !== null ? json.data : { stepInfoList: [] };
+        const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
+        return { body: encryptForMiniProgram({ ...data, watermark }, sessionKey) };
+      }
       case 'POST /stub/rotate-session-key': {
         const openid = typeof json.openid === 'string' ? json.openid : '';
         if (!latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };

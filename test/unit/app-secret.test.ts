@@ -38,9 +38,15 @@ describe('appSecretProvider', () => {
     await expect(secret()).rejects.toThrow(/empty/);
   });
 
-  it('propagates a Secrets Manager failure', async () => {
-    secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('denied') });
-    await expect(secret()).rejects.toThrow();
+  it('propagates a Secrets Manager failure, telling ops to put the value a new secret lacks', async () => {
+    const notFound = Object.assign(new Error("Secrets Manager can't find the specified secret value"), {
+      name: 'ResourceNotFoundException',
+    });
+    secretsManager.on(GetSecretValueCommand).rejects(notFound);
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('never-put') });
+    const failure = await secret().catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/put it/);
+    expect((failure as Error).message).not.toContain(arn('never-put'));
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptUserData } from '../../functions/shared/wechat-crypto.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 
 /** The stub's access_token APIs behave like WeChat's, so the twin and the flow tests exercise the real paths. */
@@ -98,5 +99,19 @@ describe('getuserphonenumber', () => {
     expect((await post(`/wxa/business/getuserphonenumber?access_token=${token}`, { code: 'expiretoken.1' })).errcode).toBe(42001);
     const renewed = (await stableToken()).access_token as string;
     expect((await post(`/wxa/business/getuserphonenumber?access_token=${renewed}`, { code: 'expiretoken.1' })).errcode).toBe(0);
+  });
+});
+
+describe('encrypted-data (stub helper)', () => {
+  it("encrypts data with a watermark under the user's newest session_key, as WeChat does for the mini program", async () => {
+    const user = await login('werun.1');
+    const sample = await post('/stub/encrypted-data', { openid: user.openid, data: { stepInfoList: [{ step: 1 }] } });
+    const data = decryptUserData({
+      sessionKey: user.sessionKey,
+      encryptedData: sample.encryptedData as string,
+      iv: sample.iv as string,
+      appId: APP_ID,
+    });
+    expect(data).toMatchObject({ stepInfoList: [{ step: 1 }], watermark: { appid: APP_ID } });
   });
 });
