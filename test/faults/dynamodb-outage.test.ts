@@ -158,18 +158,20 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
     // Paused, not gone: connections are accepted and nothing is answered, so only the SDK's timeouts end the calls.
     const java = dynamodb!.process.pid!;
     process.kill(java, 'SIGSTOP');
-    let duringAuthorize: Promise<unknown>;
-    let duringLogin: Awaited<ReturnType<typeof loginWith>>;
-    try {
-      duringAuthorize = authorize(sessionId).then(
-        (result) => ({ returned: result }),
-        (error: unknown) => ({ threw: error })
-      );
-      duringLogin = await loginWith('quinn.2');
-      expect(await duringAuthorize).toEqual({ threw: expect.any(Error) });
-    } finally {
-      process.kill(java, 'SIGCONT');
-    }
+    const [duringAuthorize, duringLogin] = await (async () => {
+      try {
+        return await Promise.all([
+          authorize(sessionId).then(
+            (result) => ({ returned: result }),
+            (error: unknown) => ({ threw: error })
+          ),
+          loginWith('quinn.2'),
+        ]);
+      } finally {
+        process.kill(java, 'SIGCONT');
+      }
+    })();
+    expect(duringAuthorize).toEqual({ threw: expect.any(Error) });
     expect(duringLogin.status).toBeGreaterThanOrEqual(500);
     expect(JSON.stringify(duringLogin.body)).not.toMatch(/sessionId/);
     // A write that timed out may still be applied once DynamoDB resumes (as on AWS): it can only hold a session
