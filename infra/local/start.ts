@@ -63,7 +63,11 @@ const main = async (): Promise<void> => {
   );
 
   if (!env.WECHAT_API_BASE_URL) {
-    started.stub = await startWeChatStub({ appId: env.WECHAT_APP_ID!, appSecret: env.WECHAT_APP_SECRET! });
+    started.stub = await startWeChatStub({
+      appId: env.WECHAT_APP_ID!,
+      appSecret: env.WECHAT_APP_SECRET!,
+      port: Number(env.WECHAT_STUB_PORT || 0),
+    });
     env.WECHAT_API_BASE_URL = started.stub.baseUrl;
   }
 
