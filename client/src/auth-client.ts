@@ -103,13 +103,19 @@ const createAuthClient = (options: AuthClientOptions): AuthClient => {
 
   // Asked once per launch, before the first request: a session_key WeChat has expired would break server-side
   // decryption, and only a new wx.login renews it. A session saved since the check began is fresh: keep it.
+  // A check that throws is no answer, so the session from before is treated as stale too: the login that replaces
+  // it renews the session_key, which is all the check was for, and the remembered promise never holds a rejection
+  // that would fail every request of this launch.
   let sessionKeyChecked: Promise<void> | undefined;
   const checkSessionKeyOnce = (): Promise<void> => {
     if (!sessionKeyChecked) {
       const before = storage.load();
+      const dropBefore = (): void => {
+        if (before) storage.clearIf(before.sessionId);
+      };
       sessionKeyChecked = wxCheckSession(api()).then((valid) => {
-        if (!valid && before) storage.clearIf(before.sessionId);
-      });
+        if (!valid) dropBefore();
+      }, dropBefore);
     }
     return sessionKeyChecked;
   };

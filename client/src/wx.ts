@@ -47,7 +47,10 @@ const wxLogin = (api: WxLike): Promise<string> =>
     api.login({ success: (result) => resolve(result.code), fail: reject });
   });
 
-/** wx.checkSession as a promise of "is the session_key still valid". It never rejects. */
+/**
+ * wx.checkSession as a promise of "is the session_key still valid". Its `fail` resolves false; it rejects only if
+ * wx.checkSession itself throws, which the caller must treat as "unknown".
+ */
 const wxCheckSession = (api: WxLike): Promise<boolean> =>
   new Promise((resolve) => {
     api.checkSession({ success: () => resolve(true), fail: () => resolve(false) });

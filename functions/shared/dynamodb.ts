@@ -4,7 +4,8 @@ import type { TableConfig } from './config.js';
 
 /**
  * The document client every function shares. Timeouts are short because each caller sits in a request path with
- * its own bound (the authorizer answers API Gateway within seconds); the SDK's retries still absorb a blip.
+ * its own bound: two attempts of at most 1.5 s each stay inside the authorizer's 5 s Lambda timeout, so an outage
+ * ends in a thrown error (API Gateway's 500), not a timed-out, re-cold-started instance. One retry absorbs a blip.
  *
  * With DYNAMODB_ENDPOINT set (DynamoDB Local), region and credentials fall back to local placeholders, so a
  * developer needs no AWS account to run the twin or the tests.
@@ -22,9 +23,9 @@ const createDocumentClient = (config: TableConfig): DynamoDBDocumentClient => {
     : {};
   const client = new DynamoDBClient({
     ...local,
-    maxAttempts: 3,
+    maxAttempts: 2,
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and keeps waiting.
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

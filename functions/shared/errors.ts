@@ -17,13 +17,17 @@ type ErrorCode =
   | 'internal_error';
 
 class AppError extends Error {
+  /** What operators need in the log line (never a secret or a token); never sent to the client. */
+  readonly logDetails: Record<string, unknown>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; logDetails?: Record<string, unknown> }
   ) {
     super(message, options);
     this.name = 'AppError';
+    this.logDetails = options?.logDetails ?? {};
   }
 }
 

@@ -2,7 +2,6 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, type ErrorCode } from './errors.js';
 import { logger } from './logger.js';
-import { WeChatError } from './wechat-client.js';
 
 /** The one map from error code to HTTP status. */
 const statusByCode: Record<ErrorCode, number> = {
@@ -36,29 +35,41 @@ const isBodyParseError = (error: unknown): boolean =>
   error !== null &&
   (error as { cause?: { package?: string } }).cause?.package === '@middy/http-json-body-parser';
 
+interface ErrorMapping {
+  /**
+   * The code a route answers for input it cannot use (a malformed body or a wrong shape), instead of `bad_request`:
+   * /wx/decrypt answers every failure as `decrypt_failed`.
+   */
+  badInputAs?: ErrorCode;
+}
+
 /** Turns any error into the contract's `{error, message}` response, logging what operators need. */
-const toErrorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+const toErrorResponse = (error: unknown, mapping: ErrorMapping = {}): APIGatewayProxyStructuredResultV2 => {
+  const badInput = mapping.badInputAs ?? 'bad_request';
   if (error instanceof AppError) {
-    const status = statusByCode[error.code];
-    const detail = { code: error.code, ...(error instanceof WeChatError ? { errcode: error.errcode } : {}) };
+    const code = error.code === 'bad_request' ? badInput : error.code;
+    const status = statusByCode[code];
+    const detail = { code, ...error.logDetails };
     if (status >= 500) logger.error(error.message, { ...detail, error });
     else logger.info('request refused', detail);
     // A 500 means our own fault: the client learns nothing about our configuration, not even which part broke
     // (the log above keeps the real code).
     if (status === 500) return json(500, errorBody('internal_error', 'Internal server error'));
-    return json(status, errorBody(error.code, error.message));
+    return json(status, errorBody(code, error.message));
   }
   if (isBodyParseError(error)) {
-    return json(400, errorBody('bad_request', 'The request body must be JSON'));
+    return json(statusByCode[badInput], errorBody(badInput, 'The request body must be JSON'));
   }
   logger.error('unhandled error', { error: error as Error });
   return json(500, errorBody('internal_error', 'Internal server error'));
 };
 
 /** The one error mapper, last line of every HTTP handler's middy chain. */
-const httpErrors = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+const httpErrors = (
+  mapping: ErrorMapping = {}
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   onError: async (request) => {
-    request.response = toErrorResponse(request.error);
+    request.response = toErrorResponse(request.error, mapping);
   },
 });
 
@@ -76,3 +87,4 @@ const bodySizeLimit = (
 });
 
 export { bodySizeLimit, httpErrors, json, noContent, statusByCode, toErrorResponse };
+export type { ErrorMapping };

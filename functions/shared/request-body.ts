@@ -35,4 +35,15 @@ const stringField = (
   return value;
 };
 
-export { jsonObject, stringField };
+/** Codes from wx.login() and the getPhoneNumber button: short printable-ASCII tokens, checked before WeChat is asked. */
+const WX_CODE_PATTERN = /^[\x21-\x7E]{1,128}$/;
+
+/** The `code` field of a body carrying a WeChat code. */
+const wxCodeField = (body: Record<string, unknown>): string =>
+  stringField(body, 'code', {
+    maxLength: 128,
+    pattern: WX_CODE_PATTERN,
+    describe: 'a non-empty string of at most 128 printable characters',
+  });
+
+export { jsonObject, stringField, wxCodeField };

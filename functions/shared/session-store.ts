@@ -66,7 +66,8 @@ class SessionStore {
 
   async create(identity: WeChatIdentity): Promise<IssuedSession> {
     const sessionId = newSessionId();
-    const now = this.nowSeconds();
+    // Rounded up: with whole-second expiries, rounding down would give a session up to a second less than its TTL.
+    const now = Math.ceil(this.clock() / 1000);
     const record: SessionRecord = {
       key: hashSessionId(sessionId),
       openid: identity.openid,

@@ -11,7 +11,7 @@ class WeChatError extends AppError {
     readonly errcode?: number,
     options?: { cause?: unknown }
   ) {
-    super(code, message, options);
+    super(code, message, { ...options, logDetails: { errcode } });
     this.name = 'WeChatError';
   }
 }

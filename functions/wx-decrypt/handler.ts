@@ -15,7 +15,8 @@ interface DecryptDependencies {
 /** POST /wx/decrypt: wx encryptedData in, the decrypted JSON out, with the user's newest session_key. */
 const createHandler = ({ userData }: DecryptDependencies) =>
   middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
-    .use(httpErrors())
+    // "Any failure → 400 decrypt_failed": a body it cannot use included, so the client's one answer is to log in again.
+    .use(httpErrors({ badInputAs: 'decrypt_failed' }))
     .use(bodySizeLimit(MAX_BODY_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {

@@ -8,7 +8,7 @@ interface DecryptRequest {
   iv: string;
 }
 
-/** Both fields must be strings; whether they decrypt is for the decryption to say (decrypt_failed, not 400). */
+/** Both fields must be strings; the handler answers a wrong shape as decrypt_failed, like any other failure. */
 const parseDecryptRequest = (body: unknown): DecryptRequest => {
   const fields = jsonObject(body, '{"encryptedData": "<base64>", "iv": "<base64>"}');
   return {

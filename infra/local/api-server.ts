@@ -98,8 +98,9 @@ const createLocalApi = (options: LocalApiOptions): Server => {
           lambdaContext(AUTHORIZER_FUNCTION, requestId, LAMBDA_TIMEOUT_MS)
         )
       )) as { isAuthorized?: unknown; context?: Record<string, unknown> } | undefined;
-      outcome =
-        result?.isAuthorized === true ? { kind: 'allow', context: result.context ?? {} } : { kind: 'deny' };
+      // API Gateway answers 500 for an answer that is not a simple response, rather than guessing.
+      if (typeof result?.isAuthorized !== 'boolean') throw new Error('The authorizer answered no isAuthorized boolean');
+      outcome = result.isAuthorized ? { kind: 'allow', context: result.context ?? {} } : { kind: 'deny' };
     } catch (error) {
       reportError(AUTHORIZER_FUNCTION, error);
       return { kind: 'error' };

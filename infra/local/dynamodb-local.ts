@@ -53,10 +53,26 @@ const waitUntilServing = async (endpoint: string, child: ChildProcess, timeoutMs
   throw new Error(`DynamoDB Local did not start within ${timeoutMs} ms`);
 };
 
+/**
+ * Rejects when something already listens on `port`. DynamoDB Local would fail to bind and exit, while the readiness
+ * probe below took that other server's answers for its own.
+ */
+const assertPortFree = (port: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', () => reject(new Error(`Port ${port} is already in use: DynamoDB Local cannot listen on it`)));
+    server.listen(port, () => server.close(() => resolve()));
+  });
+
 const startDynamoDbLocal = async (options: { port?: number; timeoutMs?: number } = {}): Promise<RunningDynamoDbLocal> => {
   assertJavaAvailable();
+  if (options.port !== undefined) await assertPortFree(options.port);
   const port = options.port ?? (await freePort());
   const child = spawn({ port, stdio: 'pipe' });
+  // Whatever way this process ends (a signal handler's exit included, even mid-startup), Java goes with it.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -22,8 +22,21 @@ const localDefaults: Record<string, string> = {
 for (const [name, value] of Object.entries(localDefaults)) env[name] ||= value;
 
 const host = env.HOST || '127.0.0.1';
-const port = Number(env.PORT || 3000);
-const cacheTtlSeconds = Number(env.AUTHORIZER_CACHE_TTL_SECONDS || 0);
+/** The twin's own settings: whole numbers, refused by name when malformed rather than silently read as 0. */
+const wholeNumber = (name: string, fallback: number, { min = 0 } = {}): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    console.error(`The local twin could not start: ${name} must be a whole number${min ? ` of at least ${min}` : ''}, got "${raw}"`);
+    process.exit(1);
+  }
+  return Number(raw);
+};
+
+const port = wholeNumber('PORT', 3000);
+const cacheTtlSeconds = wholeNumber('AUTHORIZER_CACHE_TTL_SECONDS', 0);
+const stubPort = wholeNumber('WECHAT_STUB_PORT', 0);
+const concurrency = wholeNumber('LOCAL_CONCURRENCY', 16, { min: 1 });
 
 const started: { dynamodb?: RunningDynamoDbLocal; stub?: RunningWeChatStub; close?: () => Promise<void> } = {};
 let stopping = false;
@@ -66,7 +79,7 @@ const main = async (): Promise<void> => {
     started.stub = await startWeChatStub({
       appId: env.WECHAT_APP_ID!,
       appSecret: env.WECHAT_APP_SECRET!,
-      port: Number(env.WECHAT_STUB_PORT || 0),
+      port: stubPort,
     });
     env.WECHAT_API_BASE_URL = started.stub.baseUrl;
   }
@@ -89,7 +102,7 @@ const main = async (): Promise<void> => {
     authorizerCacheTtlSeconds: cacheTtlSeconds,
     accessLog: (line) => console.log(line),
     errorLog: (line) => console.error(line),
-    concurrency: Number(env.LOCAL_CONCURRENCY || 16),
+    concurrency,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -180,5 +180,5 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
   return { handle, expireCurrentToken: expireCurrent, stats };
 };
 
-export { createStubServerApi, phoneFor };
+export { createStubServerApi, failure, phoneFor };
 export type { StubReply, StubServerApiOptions, StubServerApiStats };

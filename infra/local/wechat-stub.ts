@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createStubServerApi, type StubServerApiStats } from './wechat-stub-server-api.js';
+import { createStubServerApi, failure, type StubServerApiStats } from './wechat-stub-server-api.js';
 
 /**
  * A stand-in for WeChat's servers that behaves like the real jscode2session:
@@ -10,8 +10,9 @@ import { createStubServerApi, type StubServerApiStats } from './wechat-stub-serv
  * - every code is single-use (40163 on reuse);
  * - a code's user is the part before the first '.', so `alice.1` and `alice.2` are two logins of one user whose
  *   openid is a stable function of "alice"; each login gets a fresh session_key, as a real wx.login may rotate it.
- * Codes that start with a keyword play WeChat's failures: `invalid` → 40029, `blocked` → 40226,
- * `ratelimited` → 45011, `busy` → -1 (system busy), `busyonce` → -1 the first time, then a normal login.
+ * A code starting with `invalid` gets 40029. To play WeChat's other failures, a code starting with `errcode<N>`
+ * gets errcode N every time (`errcode40226.1`: high-risk user, `errcode45011.1`: rate limit, `errcode-1.1`: busy),
+ * and `errcode<N>once` only the first time it is used, then logs in normally (`errcode-1once.bob`).
  * It also serves stable_token, checksession and getuserphonenumber (see wechat-stub-server-api.ts).
  */
 interface WeChatStubOptions {
@@ -45,26 +46,22 @@ const replyJson = (res: ServerResponse, body: unknown): void => {
   res.end(text);
 };
 
-const failure = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg} rid: stub` });
+/** `errcode<N>` or `errcode<N>once` at the start of a code: the failure the stub plays. */
+const SIMULATED_ERRCODE = /^errcode(-?\d+)(once)?/;
 
 const createJsCode2Session = (options: WeChatStubOptions, latestSessionKeys: Map<string, string>) => {
   const usedCodes = new Set<string>();
-  const busyOnceSeen = new Set<string>();
+  const failedOnce = new Set<string>();
   return (query: URLSearchParams) => {
     if (query.get('grant_type') !== 'authorization_code') return failure(40002, 'invalid grant_type');
     if (query.get('appid') !== options.appId) return failure(40013, 'invalid appid');
     if (query.get('secret') !== options.appSecret) return failure(40125, 'invalid appsecret');
     const code = query.get('js_code') ?? '';
     if (code === '' || code.startsWith('invalid')) return failure(40029, 'invalid code');
-    if (code.startsWith('blocked')) return failure(40226, 'high risk user');
-    if (code.startsWith('ratelimited')) return failure(45011, 'api minute-quota reach limit');
-    if (code.startsWith('busyonce')) {
-      if (!busyOnceSeen.has(code)) {
-        busyOnceSeen.add(code);
-        return failure(-1, 'system error');
-      }
-    } else if (code.startsWith('busy')) {
-      return failure(-1, 'system error');
+    const simulated = SIMULATED_ERRCODE.exec(code);
+    if (simulated && (!simulated[2] || !failedOnce.has(code))) {
+      failedOnce.add(code);
+      return failure(Number(simulated[1]), 'simulated by the stub');
     }
     if (usedCodes.has(code)) return failure(40163, 'code been used');
     usedCodes.add(code);

@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { harness, storeSession } from './harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuthClient } from '../../client/src/auth-client.js';
+import { FakeApi } from './fake-api.js';
+import { FakeWx } from './fake-wx.js';
+import { BASE_URL, harness, storeSession } from './harness.js';
 
 describe('wx.checkSession', () => {
+  afterEach(() => {
+    globalThis.wx = undefined;
+  });
+
   it('is asked once per client, before the first request, however many requests follow', async () => {
     const { api, client, clock, wx } = harness();
     api.sessions.set('kept', { code: 'earlier', expiresAt: clock.time + 60_000 });
@@ -27,6 +34,39 @@ describe('wx.checkSession', () => {
     // The session tied to the expired session_key is never used again.
     expect(wx.requestsTo('/me').map((request) => request.header['X-Session-Id'])).toEqual(['session-1']);
     expect(storedSessionId()).toBe('session-1');
+  });
+
+  it('treats a wx.checkSession that throws as an expired session_key, and later requests still succeed', async () => {
+    const { api, client, clock, wx, storedSessionId } = harness();
+    api.sessions.set('old-key', { code: 'earlier', expiresAt: clock.time + 60_000 });
+    storeSession(wx, 'old-key', clock.time + 60_000);
+    let checks = 0;
+    wx.checkSession = () => {
+      checks += 1;
+      throw new Error('checkSession:fail base library error');
+    };
+
+    const first = await client.request({ url: '/me' });
+    const later = await client.request({ url: '/me' });
+
+    expect([first.statusCode, later.statusCode]).toEqual([200, 200]);
+    // Unknown counts as stale: the old session is replaced by one whose session_key is new, and only once.
+    expect(wx.loginCalls).toBe(1);
+    expect(wx.requestsTo('/me').map((request) => request.header['X-Session-Id'])).toEqual(['session-1', 'session-1']);
+    expect(storedSessionId()).toBe('session-1');
+    expect(checks).toBe(1);
+  });
+
+  it('asks again on the next request when the first could not reach wx at all', async () => {
+    const client = createAuthClient({ baseUrl: BASE_URL });
+    await expect(client.request({ url: '/me' })).rejects.toThrow(/No wx API/);
+    const fake = new FakeWx({ transport: new FakeApi().transport });
+    globalThis.wx = fake;
+
+    const response = await client.request({ url: '/me' });
+
+    expect(response.statusCode).toBe(200);
+    expect(fake.checkSessionCalls).toBe(1);
   });
 
   it('keeps a session that a login saved while the check was pending', async () => {

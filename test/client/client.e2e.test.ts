@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../client/src/auth-client.js';
 import { SESSION_KEY_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { sessionTable } from '../../functions/shared/table.js';
+import { createTestTable } from '../support/dynamodb.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 import { FakeWx, httpTransport } from './fake-wx.js';
 import { STORAGE_KEY } from './harness.js';
@@ -18,7 +19,14 @@ let twin: RunningTwin;
 let shortTwin: RunningTwin;
 
 beforeAll(async () => {
-  [twin, shortTwin] = await Promise.all([startTwin(), startTwin({ SESSION_TTL_SECONDS: '2' })]);
+  // The short-lived sessions live in a table with TTL deletion off: DynamoDB Local deletes expired items within
+  // seconds, which would let the expiry test pass without the server ever checking expiresAt. The twin keeps an
+  // existing table as it is.
+  const keepsExpiredItems = await createTestTable({ ttl: false });
+  [twin, shortTwin] = await Promise.all([
+    startTwin(),
+    startTwin({ SESSION_TTL_SECONDS: '2', TABLE_NAME: keepsExpiredItems }),
+  ]);
 });
 
 afterAll(async () => {
@@ -46,10 +54,26 @@ const tableOf = (target: RunningTwin) => {
     })
   );
   const key = (sessionId: string) => ({ [sessionTable.partitionKey.name]: SESSION_KEY_PREFIX + hashSessionId(sessionId) });
+  const partitionKey = sessionTable.partitionKey.name;
   return {
     item: async (sessionId: string) =>
       (await db.send(new GetCommand({ TableName: target.tableName, Key: key(sessionId), ConsistentRead: true }))).Item,
     remove: (sessionId: string) => db.send(new DeleteCommand({ TableName: target.tableName, Key: key(sessionId) })),
+    /** The session items (not the `user#` items beside them) the server holds for `openid`. */
+    sessionsOf: async (openid: string) => {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new ScanCommand({ TableName: target.tableName, ConsistentRead: true, ExclusiveStartKey: startKey })
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items.filter(
+        (item) => String(item[partitionKey]).startsWith(SESSION_KEY_PREFIX) && item.openid === openid
+      );
+    },
   };
 };
 
@@ -74,13 +98,20 @@ describe('the mini program SDK against the local twin', () => {
     const { client, sentSessionIds, storedSessionId, wx } = miniProgram(twin, 'bob');
 
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, n) => client.request({ url: n % 2 ? '/me' : '/products' }))
+      Array.from({ length: 10 }, (_, n) => client.request<{ openid?: string }>({ url: n % 2 ? '/me' : '/products' }))
     );
 
     expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(200));
     expect(wx.loginCalls).toBe(1);
     expect(wx.requestsTo('/login')).toHaveLength(1);
     expect(new Set([...sentSessionIds('/me'), ...sentSessionIds('/products')])).toEqual(new Set([storedSessionId()]));
+    // The server agrees: this user got one session, the one the client keeps.
+    const openid = responses[1]!.data.openid!;
+    expect(openid).toMatch(/^o[\w-]{27}$/);
+    const sessions = await tableOf(twin).sessionsOf(openid);
+    expect(sessions.map((item) => item[sessionTable.partitionKey.name])).toEqual([
+      SESSION_KEY_PREFIX + hashSessionId(storedSessionId()!),
+    ]);
   });
 
   it('logs in again and succeeds after the session was deleted on the server', async () => {
@@ -111,6 +142,13 @@ describe('the mini program SDK against the local twin', () => {
       expiresAt: '2099-01-01T00:00:00.000Z',
     });
     await sleep(2_500);
+    // Still in the table, past their expiresAt: the refusals below come from the server checking it, not from a
+    // TTL deletion.
+    for (const sessionId of [foreseen, unforeseen]) {
+      const item = await tableOf(shortTwin).item(sessionId);
+      expect(item).toBeDefined();
+      expect(Number(item![sessionTable.timeToLiveAttribute]) * 1000).toBeLessThanOrEqual(Date.now());
+    }
     expect(await serverStatusOf(shortTwin, foreseen)).toBe(403);
     expect(await serverStatusOf(shortTwin, unforeseen)).toBe(403);
 

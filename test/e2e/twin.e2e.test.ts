@@ -1,7 +1,7 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../functions/shared/session-id.js';
-import { testDocumentClient } from '../support/dynamodb.js';
+import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 import { call, login } from './http.js';
 
@@ -35,8 +35,8 @@ describe('npm start: the whole API over HTTP', () => {
 
     const products = await call(twin.baseUrl, 'GET', '/products', { sessionId });
     expect(products.status).toBe(200);
-    expect(products.body.openid).toBe(me.body.openid);
-    expect(Array.isArray(products.body.products)).toBe(true);
+    expect(Array.isArray(products.body)).toBe(true);
+    expect(products.body.length).toBeGreaterThan(0);
 
     expect((await call(twin.baseUrl, 'POST', '/logout', { sessionId })).status).toBe(204);
     expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(403);
@@ -82,9 +82,9 @@ describe('npm start: the whole API over HTTP', () => {
   it('maps the WeChat stub\'s errors to the contract', async () => {
     const cases: [string, number, string][] = [
       ['invalid-code', 401, 'invalid_code'],
-      ['blocked.1', 403, 'user_blocked'],
-      ['ratelimited.1', 429, 'rate_limited'],
-      ['busy.1', 503, 'wechat_busy'],
+      ['errcode40226.1', 403, 'user_blocked'],
+      ['errcode45011.1', 429, 'rate_limited'],
+      ['errcode-1.1', 503, 'wechat_busy'],
     ];
     for (const [code, status, error] of cases) {
       const reply = await login(twin.baseUrl, code);
@@ -95,7 +95,7 @@ describe('npm start: the whole API over HTTP', () => {
     const reused = await login(twin.baseUrl, 'dora.1');
     expect(reused).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
     // WeChat busy once: the login Lambda retries once and succeeds.
-    expect((await login(twin.baseUrl, 'busyonce.erin')).status).toBe(200);
+    expect((await login(twin.baseUrl, 'errcode-1once.erin')).status).toBe(200);
   });
 
   it('answers 404 for a route that is not in the route table', async () => {
@@ -114,13 +114,20 @@ describe('npm start: the whole API over HTTP', () => {
 });
 
 describe('npm start with a short SESSION_TTL_SECONDS', () => {
-  it('refuses a session once it expired', async () => {
-    const twin = await startTwin({ SESSION_TTL_SECONDS: '2' });
+  it('refuses a session once it expired, though its item is still in the table', async () => {
+    // TTL deletion off, as good as AWS's days-late deletion: the denial must come from the authorizer's own check.
+    const tableName = await createTestTable({ ttl: false });
+    const twin = await startTwin({ SESSION_TTL_SECONDS: '2', TABLE_NAME: tableName });
     try {
       const loggedIn = await login(twin.baseUrl, 'grace.1');
-      expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: loggedIn.body.sessionId })).status).toBe(200);
+      const sessionId: string = loggedIn.body.sessionId;
+      expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 3100));
-      expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: loggedIn.body.sessionId })).status).toBe(403);
+      const item = await db.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true })
+      );
+      expect(item.Item).toBeDefined();
+      expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(403);
     } finally {
       await twin.stop();
     }

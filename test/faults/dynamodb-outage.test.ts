@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSessionId } from '../../functions/shared/session-id.js';
-import { freePort, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ensureSessionTable } from '../../infra/local/session-table.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 import { call, login as loginOverHttp } from '../e2e/http.js';
@@ -28,6 +30,31 @@ let twin: RunningTwin;
 let login: Handler;
 let authorizer: Handler;
 let logout: Handler;
+
+const isFree = (candidate: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(candidate, () => probe.close(() => resolve(true)));
+  });
+
+/**
+ * A free port below the kernel's ephemeral range. While DynamoDB Local is down its port is free, and the other test
+ * files running in parallel keep asking for ports (bind to port 0); one from the ephemeral range could be handed to
+ * them, and the restart would fail. Ports below that range are never handed out that way.
+ */
+const portBelowEphemeralRange = async (): Promise<number> => {
+  let low = 32_768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {}
+  const first = 10_000;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const candidate = first + Math.floor(Math.random() * Math.max(1_000, low - first));
+    if (await isFree(candidate)) return candidate;
+  }
+  throw new Error('no free port below the ephemeral range');
+};
 
 const rawClient = () =>
   new DynamoDBClient({
@@ -64,7 +91,7 @@ const authorize = (sessionId: string) =>
   authorizer(authorizerEvent({ sessionId }), lambdaContext('authorizer')) as Promise<{ isAuthorized: boolean }>;
 
 beforeAll(async () => {
-  port = await freePort();
+  port = await portBelowEphemeralRange();
   stub = await startWeChatStub({ appId: APP_ID, appSecret: APP_SECRET });
   await startDynamoDb();
   // One cold start for the whole file: every step below reuses these instances, as a warm Lambda would.

@@ -83,7 +83,7 @@ beforeAll(async () => {
     WECHAT_APP_SECRET: 'faults-secret',
     WECHAT_API_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
   });
-  login = ((await import('../../functions/login/handler.ts')) as { handler: Handler }).handler;
+  login = ((await import('../../functions/login/handler.js')) as { handler: Handler }).handler;
 });
 
 afterAll(async () => {

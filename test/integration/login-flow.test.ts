@@ -115,8 +115,8 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
 
     const products = await callProtected(handlers, 'products', 'GET', '/products', sessionId);
     expect(products.status).toBe(200);
-    expect(products.body.openid).toBe(decision.context!.openid);
-    expect(products.body.products.length).toBeGreaterThan(0);
+    expect(Array.isArray(products.body)).toBe(true);
+    expect(products.body.length).toBeGreaterThan(0);
 
     const logout = await callProtected(handlers, 'logout', 'POST', '/logout', sessionId);
     expect(logout.status).toBe(204);

@@ -64,7 +64,7 @@ describe('log hygiene over the whole flow', () => {
     const alice = await signIn('alice.1');
     const aliceAgain = await signIn('alice.2');
     const bob = await signIn('bob.1');
-    await signIn('busyonce-carol.1');
+    await signIn('errcode-1once-carol.1');
 
     // Protected routes, the session_key services included.
     for (const session of [alice, aliceAgain, bob]) {
@@ -94,7 +94,7 @@ describe('log hygiene over the whole flow', () => {
     await call(base, 'GET', '/wx/session-key/status', { sessionId: bob.sessionId });
 
     // Logins WeChat refuses, and bodies that never reach it.
-    for (const code of ['alice.1', 'invalid-code', 'blocked.1', 'ratelimited.1', 'busy.1']) {
+    for (const code of ['alice.1', 'invalid-code', 'errcode40226.1', 'errcode45011.1', 'errcode-1.1']) {
       expect((await login(base, code)).status).toBeGreaterThanOrEqual(400);
     }
     for (const body of ['not json', '{}', '{"code":""}', JSON.stringify({ code: 'x'.repeat(20_000) })]) {

