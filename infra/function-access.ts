@@ -1,10 +1,14 @@
+import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/config.js';
+import { sessionTable } from '../functions/shared/table.js';
+
 /**
  * What each function may touch, declared in one place. The stack grants exactly this and nothing else: a function
  * listed in functions/shared/routes.ts without an entry here fails the synth, so a new function starts with an
  * explicit decision, never with inherited rights.
  *
  * To add a function: add its route in functions/shared/routes.ts and its entry below. Name single item actions
- * (the union keeps wildcards out at compile time); the stack scopes them to the session table's ARN.
+ * (the union keeps wildcards out at compile time) and the item kinds each applies to; the stack scopes them to the
+ * session table's ARN and, with a `dynamodb:LeadingKeys` condition, to keys starting with those kinds' prefixes.
  */
 type TableAction =
   | 'dynamodb:GetItem'
@@ -13,37 +17,94 @@ type TableAction =
   | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem';
 
+/** An item kind of the shared table (functions/shared/table.ts `keyPrefixes`). */
+type ItemKind = keyof typeof sessionTable.keyPrefixes;
+
+/** Some actions on some item kinds; one IAM statement each. */
+interface TableGrant {
+  readonly items: readonly ItemKind[];
+  readonly actions: readonly TableAction[];
+}
+
 interface FunctionAccess {
-  /** Actions on the session table. Empty: the function gets no table access at all. */
-  readonly table: readonly TableAction[];
-  /** Whether the function reads the WeChat app secret from Secrets Manager. */
-  readonly appSecret: boolean;
+  /** Grants on the session table. Empty: the function gets no table access at all. */
+  readonly table: readonly TableGrant[];
+  /**
+   * The functions/shared/config.ts readers the handler calls at cold start: the function gets exactly their
+   * variables, and the app secret's ARN with permission to read it only through readWeChatConfig.
+   */
+  readonly config: readonly ConfigReader[];
 }
 
 const functionAccess: Readonly<Record<string, FunctionAccess>> = {
-  /** Writes the new session (a conditional put, never an overwrite); needs the app secret for code2Session. */
-  login: { table: ['dynamodb:PutItem'], appSecret: true },
-  /** Reads the session and renews it with a conditional update. */
-  authorizer: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], appSecret: false },
-  /** Deletes the calling session only. */
-  logout: { table: ['dynamodb:DeleteItem'], appSecret: false },
-  /** Read the caller from the authorizer's context: no table, no secret. */
-  me: { table: [], appSecret: false },
-  products: { table: [], appSecret: false },
-  /** Read the user's latest session_key (and, for sessions older than that record, the session itself). */
-  'wx-decrypt': { table: ['dynamodb:GetItem'], appSecret: false },
-  'wx-verify': { table: ['dynamodb:GetItem'], appSecret: false },
   /**
-   * Reads the latest session_key; reads and conditionally updates the shared access_token entry (lock, save,
-   * expire); deletes the calling session when WeChat says its session_key is invalid. The secret fetches the token.
+   * One TransactWriteItems of two puts: the new session (conditional, never an overwrite) and the user's newest
+   * session_key. The app secret is for code2Session.
+   */
+  login: {
+    table: [{ items: ['session', 'user'], actions: ['dynamodb:PutItem'] }],
+    config: ['readSessionConfig', 'readWeChatConfig'],
+  },
+  /** Reads the session and renews it with a conditional update. */
+  authorizer: {
+    table: [{ items: ['session'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }],
+    config: ['readSessionConfig'],
+  },
+  /** Deletes the calling session only. */
+  logout: {
+    table: [{ items: ['session'], actions: ['dynamodb:DeleteItem'] }],
+    config: ['readSessionConfig'],
+  },
+  /** Read the caller from the authorizer's context: no table, no secret, no configuration. */
+  me: { table: [], config: [] },
+  products: { table: [], config: [] },
+  /**
+   * Read the user's newest session_key and, for sessions older than that record, the session itself. Decrypt also
+   * checks the plaintext's watermark against the AppID; verify needs no AppID.
+   */
+  'wx-decrypt': {
+    table: [{ items: ['session', 'user'], actions: ['dynamodb:GetItem'] }],
+    config: ['readSessionConfig', 'readAppIdConfig'],
+  },
+  'wx-verify': {
+    table: [{ items: ['session', 'user'], actions: ['dynamodb:GetItem'] }],
+    config: ['readSessionConfig'],
+  },
+  /**
+   * Reads the newest session_key (as decrypt does); deletes the calling session when WeChat says its session_key is
+   * invalid; reads and conditionally updates the shared access_token entry (lock, save, expire). The secret fetches
+   * the token.
    */
   'wx-session-key-status': {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    appSecret: true,
+    table: [
+      { items: ['session', 'user'], actions: ['dynamodb:GetItem'] },
+      { items: ['session'], actions: ['dynamodb:DeleteItem'] },
+      { items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    ],
+    config: ['readSessionConfig', 'readWeChatConfig'],
   },
   /** Only the shared access_token entry (read, conditional updates); the secret fetches the token. */
-  'wx-phone': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], appSecret: true },
+  'wx-phone': {
+    table: [{ items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }],
+    config: ['readTableConfig', 'readWeChatConfig'],
+  },
 };
+
+/** Every table action an entry grants, on any item kind, sorted. */
+const tableActionsOf = (access: FunctionAccess): TableAction[] =>
+  [...new Set(access.table.flatMap((grant) => grant.actions))].sort();
+
+/** The `dynamodb:LeadingKeys` patterns of one grant: the partition key starts with one of its kinds' prefixes. */
+const leadingKeysOf = (grant: TableGrant): string[] =>
+  grant.items.map((kind) => `${sessionTable.keyPrefixes[kind]}*`);
+
+/** Whether the function reads the WeChat app secret: only readWeChatConfig takes its ARN. */
+const readsAppSecret = (access: FunctionAccess): boolean => access.config.includes('readWeChatConfig');
+
+/** The variables the function's config readers take, in the order they are first named. */
+const variablesOf = (access: FunctionAccess): DeployedVariable[] => [
+  ...new Set(access.config.flatMap((reader) => deployedVariables[reader])),
+];
 
 class FunctionAccessError extends Error {
   constructor(message: string) {
@@ -58,11 +119,27 @@ const accessOf = (fn: string): FunctionAccess => {
   if (!access) {
     throw new FunctionAccessError(
       `Function "${fn}" (functions/shared/routes.ts) has no entry in infra/function-access.ts: ` +
-        'declare its table actions and whether it reads the app secret'
+        'declare its table grants and the config readers its handler calls'
     );
   }
-  if (access.table.some((action) => action.includes('*'))) {
+  return validAccess(fn, access);
+};
+
+/** Checks one entry, failing the synth on a grant that could not be right. */
+const validAccess = (fn: string, access: FunctionAccess): FunctionAccess => {
+  if (tableActionsOf(access).some((action) => action.includes('*'))) {
     throw new FunctionAccessError(`Function "${fn}" has a wildcard table action in infra/function-access.ts`);
+  }
+  if (access.table.some((grant) => grant.items.length === 0 || grant.actions.length === 0)) {
+    throw new FunctionAccessError(
+      `Function "${fn}" has a table grant without item kinds or actions in infra/function-access.ts`
+    );
+  }
+  // Table rights without TABLE_NAME could never be used; TABLE_NAME without rights would fail every request.
+  if ((access.table.length > 0) !== variablesOf(access).includes('TABLE_NAME')) {
+    throw new FunctionAccessError(
+      `Function "${fn}" in infra/function-access.ts must read the table's config exactly when it has table grants`
+    );
   }
   return access;
 };
@@ -78,5 +155,15 @@ const assertAccessCovers = (functionNames: readonly string[]): void => {
   }
 };
 
-export { FunctionAccessError, accessOf, assertAccessCovers, functionAccess };
-export type { FunctionAccess, TableAction };
+export {
+  FunctionAccessError,
+  accessOf,
+  assertAccessCovers,
+  functionAccess,
+  leadingKeysOf,
+  readsAppSecret,
+  tableActionsOf,
+  validAccess,
+  variablesOf,
+};
+export type { FunctionAccess, ItemKind, TableAction, TableGrant };

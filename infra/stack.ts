@@ -3,13 +3,14 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { DeployedVariable } from '../functions/shared/config.js';
 import { defaults } from '../functions/shared/defaults.js';
 import { AUTHORIZER_FUNCTION, functionNames, routes } from '../functions/shared/routes.js';
 import { AppSecret } from './constructs/app-secret.js';
 import { BackendFunction } from './constructs/backend-function.js';
 import { SessionApi, pascalCase } from './constructs/session-api.js';
 import { SessionTable } from './constructs/session-table.js';
-import { accessOf, assertAccessCovers } from './function-access.js';
+import { type FunctionAccess, accessOf, assertAccessCovers, variablesOf } from './function-access.js';
 import { sizingOf } from './function-sizing.js';
 
 interface ThrottleLimits {
@@ -49,7 +50,7 @@ interface WeChatLoginStackProps extends StackProps {
   readonly loginThrottle?: ThrottleLimits;
   /** Retention of the function and access log groups. Default one month. */
   readonly logRetention?: RetentionDays;
-  /** Powertools' service name in every log line. Default `wechat-login`. */
+  /** Powertools' service name in every log line. Default functions/shared/defaults.ts (`wechat-login`). */
   readonly serviceName?: string;
 }
 
@@ -58,7 +59,6 @@ const stackDefaults = {
   throttle: { rateLimit: 100, burstLimit: 200 },
   loginThrottle: { rateLimit: 10, burstLimit: 20 },
   logRetention: RetentionDays.ONE_MONTH,
-  serviceName: 'wechat-login',
 } as const;
 
 const WECHAT_APP_ID_PATTERN = '^wx[0-9a-fA-F]{16}$';
@@ -138,26 +138,32 @@ class WeChatLoginStack extends Stack {
       removalPolicy,
     });
 
-    // The names functions/shared/config.ts reads. Only the secret's ARN: the value is fetched at run time.
-    const environment: Record<string, string> = {
+    // A value for every variable functions/shared/config.ts reads in AWS. Only the secret's ARN: the value is
+    // fetched at run time.
+    const configValues: Readonly<Record<DeployedVariable, string>> = {
       TABLE_NAME: this.table.tableName,
       WECHAT_APP_ID: wechatAppId,
       WECHAT_APP_SECRET_ARN: this.appSecret.secret.secretArn,
       WECHAT_API_BASE_URL: props.wechatApiBaseUrl ?? defaults.wechatApiBaseUrl,
       SESSION_TTL_SECONDS: String(sessionTtlSeconds),
       SESSION_MAX_AGE_SECONDS: String(sessionMaxAgeSeconds),
-      POWERTOOLS_SERVICE_NAME: props.serviceName ?? stackDefaults.serviceName,
     };
+    // Each function gets the variables of the config readers its handler calls, and the logger's service name.
+    const environmentOf = (access: FunctionAccess): Record<string, string> => ({
+      ...Object.fromEntries(variablesOf(access).map((name) => [name, configValues[name]])),
+      POWERTOOLS_SERVICE_NAME: props.serviceName ?? defaults.serviceName,
+    });
 
     const functions = new Map<string, BackendFunction>();
     for (const name of names) {
+      const access = accessOf(name);
       functions.set(
         name,
         new BackendFunction(this, `${pascalCase(name)}`, {
           name,
-          access: accessOf(name),
+          access,
           sizing: sizingOf(name),
-          environment,
+          environment: environmentOf(access),
           table: this.table,
           appSecret: this.appSecret,
           logRetention,

@@ -105,5 +105,29 @@ const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
   appId: required(env, 'WECHAT_APP_ID'),
 });
 
-export { ConfigError, readAppIdConfig, readSessionConfig, readTableConfig, readWeChatConfig };
-export type { AppSecretSource, Env, SessionConfig, TableConfig, WeChatConfig };
+/**
+ * The variables each reader takes in AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only). The stack
+ * gives each function the variables of the readers its handler calls (infra/function-access.ts), and no others.
+ */
+const deployedVariables = {
+  readTableConfig: ['TABLE_NAME'],
+  readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
+  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'],
+  readAppIdConfig: ['WECHAT_APP_ID'],
+} as const;
+
+/** A config.ts reader, by name. */
+type ConfigReader = keyof typeof deployedVariables;
+/** A variable some reader takes in AWS. */
+type DeployedVariable = (typeof deployedVariables)[ConfigReader][number];
+
+export { ConfigError, deployedVariables, readAppIdConfig, readSessionConfig, readTableConfig, readWeChatConfig };
+export type {
+  AppSecretSource,
+  ConfigReader,
+  DeployedVariable,
+  Env,
+  SessionConfig,
+  TableConfig,
+  WeChatConfig,
+};

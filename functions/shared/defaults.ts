@@ -1,5 +1,7 @@
 /** Defaults shared by the functions, the stack and the local twin. */
 const defaults = {
+  /** Powertools' service name in every log line, unless POWERTOOLS_SERVICE_NAME says otherwise. */
+  serviceName: 'wechat-login',
   /** Idle timeout: a session unused this long expires. */
   sessionTtlSeconds: 7 * 24 * 60 * 60,
   /** Absolute cap from login, however busy the session. */

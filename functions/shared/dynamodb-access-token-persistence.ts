@@ -10,7 +10,7 @@ import { sessionTable } from './table.js';
 const KEY = sessionTable.partitionKey.name;
 const TTL = sessionTable.timeToLiveAttribute;
 /** The one access_token entry, beside the sessions under its own prefix. */
-const ACCESS_TOKEN_KEY = 'token#access_token';
+const ACCESS_TOKEN_KEY = `${sessionTable.keyPrefixes.token}access_token`;
 /** Keep a dead token entry a day past its expiry for diagnosis, then let TTL remove it. */
 const KEEP_AFTER_EXPIRY_SECONDS = 24 * 60 * 60;
 

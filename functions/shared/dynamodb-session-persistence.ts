@@ -13,8 +13,8 @@ import { sessionTable } from './table.js';
 
 const KEY = sessionTable.partitionKey.name;
 const EXPIRES_AT = sessionTable.timeToLiveAttribute;
-const KEY_PREFIX = 'session#';
-const USER_KEY_PREFIX = 'user#';
+const KEY_PREFIX = sessionTable.keyPrefixes.session;
+const USER_KEY_PREFIX = sessionTable.keyPrefixes.user;
 
 /**
  * SessionPersistence on the session table. Only DynamoDB is spoken here; the session rules are in SessionStore.

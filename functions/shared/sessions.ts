@@ -4,11 +4,17 @@ import { DynamoDbSessionPersistence } from './dynamodb-session-persistence.js';
 import { SessionPolicy } from './session-policy.js';
 import { SessionStore } from './session-store.js';
 
-/** The production wiring of SessionStore: DynamoDB persistence and the configured lifetime. */
-const createSessionStore = (config: SessionConfig): SessionStore =>
-  new SessionStore(
-    new DynamoDbSessionPersistence(createDocumentClient(config), config.tableName),
-    new SessionPolicy(config.sessionTtlSeconds, config.sessionMaxAgeSeconds)
-  );
+/**
+ * The production wiring of SessionStore: DynamoDB persistence and the configured lifetime. Pass `persistence` to
+ * share it (and its client) with another reader of the same items, as the session_key services do.
+ */
+const createSessionStore = (
+  config: SessionConfig,
+  persistence: DynamoDbSessionPersistence = new DynamoDbSessionPersistence(
+    createDocumentClient(config),
+    config.tableName
+  )
+): SessionStore =>
+  new SessionStore(persistence, new SessionPolicy(config.sessionTtlSeconds, config.sessionMaxAgeSeconds));
 
 export { createSessionStore };

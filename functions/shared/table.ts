@@ -7,6 +7,12 @@
  */
 const sessionTable = {
   partitionKey: { name: 'pk', type: 'S' },
+  /**
+   * The item kinds, by how their `pk` starts: sessions (`session#<hash>`), each user's newest session_key
+   * (`user#<openid>`) and the shared access_token entry (`token#access_token`). The stack scopes each function's
+   * IAM grants to the kinds it touches (infra/function-access.ts), so these are the only prefixes to build keys from.
+   */
+  keyPrefixes: { session: 'session#', user: 'user#', token: 'token#' },
   /** Epoch seconds, a Number: the attribute DynamoDB's TTL deletes on (lazily, so readers still check it). */
   timeToLiveAttribute: 'expiresAt',
 } as const;

@@ -2,11 +2,11 @@ import { AppError } from './errors.js';
 import { logger } from './logger.js';
 import type { SessionKeys } from './session-keys.js';
 import type { CallerIdentity } from './session-store.js';
-import { decryptUserData, verifyRawDataSignature } from './wechat-crypto.js';
+import { decryptUserData } from './wechat-crypto.js';
 
 /**
- * The caller's WeChat open data, opened with the user's newest session_key: `encryptedData` decrypted, `rawData`
- * signatures checked. The session_key never leaves this module's callers' process.
+ * The caller's WeChat open data, decrypted with the user's newest session_key and checked against our AppID
+ * (`rawData` signatures are RawDataSignatures'). The session_key never leaves this module's callers' process.
  *
  * @example
  * const userData = new UserData(sessionKeys, appId);
@@ -36,17 +36,6 @@ class UserData {
       logger.info('decryption failed', { reason });
       throw error;
     }
-  }
-
-  /** Whether `signature` is sha1(rawData + session_key) for the user's newest session_key. */
-  async verify(
-    caller: CallerIdentity,
-    sessionId: string | undefined,
-    input: { rawData: string; signature: string }
-  ): Promise<boolean> {
-    const sessionKey = await this.keys.current(caller, sessionId);
-    if (!sessionKey) return false;
-    return verifyRawDataSignature({ ...input, sessionKey });
   }
 }
 

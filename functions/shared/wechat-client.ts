@@ -46,8 +46,10 @@ const BUSY = -1;
 const ACCESS_TOKEN_REJECTED = new Set([40001, 42001, 40014]);
 const SESSION_KEY_INVALID = 87009;
 
+type Meanings = Record<number, [ErrorCode, string]>;
+
 /** errcode → how login answers it. Anything not listed means WeChat could not serve us: wechat_unavailable. */
-const errcodeMeaning: Record<number, [ErrorCode, string]> = {
+const errcodeMeaning: Meanings = {
   40029: ['invalid_code', 'The login code is invalid; call wx.login() again'],
   40163: ['invalid_code', 'The login code was already used; call wx.login() again'],
   40226: ['user_blocked', 'WeChat blocked this login as high-risk'],
@@ -59,8 +61,6 @@ const errcodeMeaning: Record<number, [ErrorCode, string]> = {
 
 const unavailable = (message: string, errcode?: number, cause?: unknown): WeChatError =>
   new WeChatError('wechat_unavailable', message, errcode, { cause });
-
-type Meanings = Record<number, [ErrorCode, string]>;
 
 /** errcodes every access_token API shares. A rejected token is wechat_unavailable; callers refresh and retry once. */
 const serverApiMeaning: Meanings = {
@@ -137,12 +137,7 @@ class WeChatClient {
       grant_type: 'authorization_code',
     });
     const reply = await this.requestJson(`${this.baseUrl}/sns/jscode2session?${query}`);
-    const errcode = reply.errcode;
-    if (errcode !== undefined && errcode !== 0) {
-      const meaning = typeof errcode === 'number' ? errcodeMeaning[errcode] : undefined;
-      if (meaning) throw new WeChatError(meaning[0], meaning[1], errcode as number);
-      throw unavailable('WeChat refused the login', typeof errcode === 'number' ? errcode : undefined);
-    }
+    throwOnErrcode(reply, errcodeMeaning, 'WeChat refused the login');
     const { openid, session_key: sessionKey, unionid } = reply;
     if (!isNonEmptyString(openid) || !isNonEmptyString(sessionKey)) {
       throw unavailable('WeChat returned no identity');

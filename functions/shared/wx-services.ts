@@ -6,18 +6,21 @@ import { createDocumentClient } from './dynamodb.js';
 import { DynamoDbAccessTokenPersistence } from './dynamodb-access-token-persistence.js';
 import { DynamoDbSessionPersistence } from './dynamodb-session-persistence.js';
 import { PhoneNumbers } from './phone-numbers.js';
+import { RawDataSignatures } from './raw-data-signatures.js';
 import { SessionKeyStatus } from './session-key-status.js';
 import { SessionKeys } from './session-keys.js';
-import { SessionPolicy } from './session-policy.js';
-import { SessionStore } from './session-store.js';
+import { createSessionStore } from './sessions.js';
 import { UserData } from './user-data.js';
 import { WeChatClient } from './wechat-client.js';
 
-/** The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache. */
+/**
+ * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.
+ * The user items and the sessions are read through one persistence (one client), the sessions by the same store
+ * login and the authorizer use.
+ */
 const sessionKeys = (client: DynamoDBDocumentClient, config: SessionConfig): SessionKeys => {
   const persistence = new DynamoDbSessionPersistence(client, config.tableName);
-  const policy = new SessionPolicy(config.sessionTtlSeconds, config.sessionMaxAgeSeconds);
-  return new SessionKeys(persistence, new SessionStore(persistence, policy));
+  return new SessionKeys(persistence, createSessionStore(config, persistence));
 };
 
 const wechatClient = (config: WeChatConfig): WeChatClient =>
@@ -31,6 +34,9 @@ const accessTokens = (client: DynamoDBDocumentClient, config: TableConfig, wecha
 const createUserData = (config: SessionConfig, appId: string): UserData =>
   new UserData(sessionKeys(createDocumentClient(config), config), appId);
 
+const createRawDataSignatures = (config: SessionConfig): RawDataSignatures =>
+  new RawDataSignatures(sessionKeys(createDocumentClient(config), config));
+
 const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfig): SessionKeyStatus => {
   const client = createDocumentClient(config);
   const wechat = wechatClient(wechatConfig);
@@ -42,4 +48,4 @@ const createPhoneNumbers = (config: TableConfig, wechatConfig: WeChatConfig): Ph
   return new PhoneNumbers(accessTokens(createDocumentClient(config), config, wechat), wechat);
 };
 
-export { createPhoneNumbers, createSessionKeyStatus, createUserData };
+export { createPhoneNumbers, createRawDataSignatures, createSessionKeyStatus, createUserData };

@@ -13,7 +13,7 @@ import {
   repoRoot,
   runtimeEnvironment,
 } from '../bundling.js';
-import type { FunctionAccess } from '../function-access.js';
+import { type FunctionAccess, leadingKeysOf, readsAppSecret } from '../function-access.js';
 import type { FunctionSizing } from '../function-sizing.js';
 import type { AppSecret } from './app-secret.js';
 
@@ -22,7 +22,7 @@ interface BackendFunctionProps {
   readonly name: string;
   readonly access: FunctionAccess;
   readonly sizing: FunctionSizing;
-  /** Configuration, with the names functions/shared/config.ts reads. */
+  /** Configuration: the variables of the config readers its access entry names, and no others. */
   readonly environment: Readonly<Record<string, string>>;
   readonly table: ITable;
   readonly appSecret: AppSecret;
@@ -32,8 +32,8 @@ interface BackendFunctionProps {
 
 /**
  * One Lambda function with its own role and log group. The role starts empty (no AWS managed policy) and receives
- * exactly: writing to its own log group, the table actions its access entry names, and reading the app secret if the
- * entry says so.
+ * exactly: writing to its own log group, the table actions its access entry names (each on the item kinds it names,
+ * through a `dynamodb:LeadingKeys` condition), and reading the app secret if its handler reads the WeChat config.
  */
 class BackendFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -54,8 +54,17 @@ class BackendFunction extends Construct {
       description: `Runs the ${name} function: only the access infra/function-access.ts declares for it`,
     });
     this.logGroup.grantWrite(this.role);
-    if (access.table.length > 0) props.table.grant(this.role, ...access.table);
-    if (access.appSecret) {
+    for (const grant of access.table) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...grant.actions],
+          resources: [props.table.tableArn],
+          // ForAllValues: every key the request touches must match (TransactWriteItems is checked item by item).
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeysOf(grant) } },
+        })
+      );
+    }
+    if (readsAppSecret(access)) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],

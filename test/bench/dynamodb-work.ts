@@ -103,16 +103,13 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     let allowed = 0;
     const requests = 200;
     for (let i = 0; i < requests; i += 1) {
-      const result = (await authorizer(authorizerEvent({ sessionId: ids[i % ids.length] }))) as {
-        isAuthorized: boolean;
-      };
+      const result = await authorizer(authorizerEvent({ sessionId: ids[i % ids.length] }));
       if (result.isAuthorized) allowed += 1;
     }
     const counts = counter.counts();
-    rows.push(
-      row('authorizer: live session', requests, counts, '1 consistent read, 0 writes each', allowed === requests &&
-        counts.reads === requests && counts.consistentReads === requests && counts.writes === 0)
-    );
+    const exact =
+      allowed === requests && counts.reads === requests && counts.consistentReads === requests && counts.writes === 0;
+    rows.push(row('authorizer: live session', requests, counts, '1 consistent read, 0 writes each', exact));
   }
 
   // Malformed ids are refused on their shape: no DynamoDB call at all.
@@ -122,16 +119,12 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     const ids = malformedIds();
     let denied = 0;
     for (const sessionId of ids) {
-      const result = (await authorizer(authorizerEvent({ sessionId }))) as {
-        isAuthorized: boolean;
-      };
+      const result = await authorizer(authorizerEvent({ sessionId }));
       if (!result.isAuthorized) denied += 1;
     }
     const counts = counter.counts();
-    rows.push(
-      row('authorizer: malformed id', ids.length, counts, '0 operations', denied === ids.length &&
-        counts.reads + counts.writes === 0)
-    );
+    const exact = denied === ids.length && counts.reads + counts.writes === 0;
+    rows.push(row('authorizer: malformed id', ids.length, counts, '0 operations', exact));
   }
 
   // Well-formed ids nobody was issued: one read finds nothing, nothing is written.
@@ -141,16 +134,12 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     const requests = 100;
     let denied = 0;
     for (let i = 0; i < requests; i += 1) {
-      const result = (await authorizer(
-        authorizerEvent({ sessionId: randomBytes(32).toString('base64url') })
-      )) as { isAuthorized: boolean };
+      const result = await authorizer(authorizerEvent({ sessionId: randomBytes(32).toString('base64url') }));
       if (!result.isAuthorized) denied += 1;
     }
     const counts = counter.counts();
-    rows.push(
-      row('authorizer: unknown id', requests, counts, '1 read, 0 writes each', denied === requests &&
-        counts.reads === requests && counts.writes === 0)
-    );
+    const exact = denied === requests && counts.reads === requests && counts.writes === 0;
+    rows.push(row('authorizer: unknown id', requests, counts, '1 read, 0 writes each', exact));
   }
 
   // One busy session replayed over its whole life on a moved clock: renewal writes at most once per half window.
@@ -169,9 +158,7 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     for (let at = start + everyMinutes * 60_000; at < start + lifeMs; at += everyMinutes * 60_000) {
       now = at;
       const before = counter.counts().writes;
-      const result = (await authorizer(authorizerEvent({ sessionId }))) as {
-        isAuthorized: boolean;
-      };
+      const result = await authorizer(authorizerEvent({ sessionId }));
       requests += 1;
       if (result.isAuthorized) allowed += 1;
       if (counter.counts().writes > before) writeTimes.push(at);
@@ -224,19 +211,15 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     let ok = 0;
     for (let i = 0; i < requests; i += 1) if ((await call(`bench${run}${i}.1`)).statusCode === 200) ok += 1;
     const counts = counter.counts();
-    rows.push(
-      row('login: code accepted', requests, counts, '1 write request, 0 reads each', ok === requests &&
-        counts.writes === requests && counts.reads === 0)
-    );
+    const exact = ok === requests && counts.writes === requests && counts.reads === 0;
+    rows.push(row('login: code accepted', requests, counts, '1 write request, 0 reads each', exact));
 
     counter.reset();
     let refused = 0;
     for (let i = 0; i < 20; i += 1) if ((await call(`invalid${run}${i}`)).statusCode === 401) refused += 1;
     const refusedCounts = counter.counts();
-    rows.push(
-      row('login: code refused by WeChat', 20, refusedCounts, '0 operations', refused === 20 &&
-        refusedCounts.reads + refusedCounts.writes === 0)
-    );
+    const refusedExact = refused === 20 && refusedCounts.reads + refusedCounts.writes === 0;
+    rows.push(row('login: code refused by WeChat', 20, refusedCounts, '0 operations', refusedExact));
   }
 
   // Logout: one delete, whatever the id's state.
@@ -259,10 +242,8 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
       if (result.statusCode === 204) noContent += 1;
     }
     const counts = counter.counts();
-    rows.push(
-      row('logout', ids.length, counts, '1 write (DeleteItem) each', noContent === ids.length &&
-        counts.writes === ids.length && counts.reads === 0)
-    );
+    const exact = noContent === ids.length && counts.writes === ids.length && counts.reads === 0;
+    rows.push(row('logout', ids.length, counts, '1 write (DeleteItem) each', exact));
   }
 
   return { rows, renewal };

@@ -21,6 +21,7 @@ interface Twin {
 interface LoadResult {
   label: string;
   requestsPerSecond: number;
+  meanMs: number;
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -105,6 +106,7 @@ const load = async (
   return {
     label,
     requestsPerSecond: result.requests.average,
+    meanMs: result.latency.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,

@@ -153,7 +153,7 @@ const main = async () => {
       overheadTargetMet: warm.overheadUs.p99 < OVERHEAD_MAX_P99_US,
       operationCountsExact: work.rows.every((row) => row.ok),
       httpThroughputRatio: uncached.requestsPerSecond / cached.requestsPerSecond,
-      httpP99Ratio: uncached.p99Ms / cached.p99Ms,
+      httpP99Ratio: uncached.p99Ms / Math.max(1, cached.p99Ms),
     };
 
     const report = [
@@ -225,12 +225,14 @@ const main = async () => {
       `### HTTP through the local twin (autocannon, ${httpConnections} connections, ${httpSeconds} s, loopback)`,
       '',
       table(
-        ['route', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'unexpected status', 'errors'],
+        ['route', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'requests', 'unexpected status', 'errors'],
         http.map((run) => [
           run.label,
           fixed(run.requestsPerSecond, 0),
-          fixed(run.p50Ms),
-          fixed(run.p99Ms),
+          fixed(run.meanMs, 2),
+          // autocannon records whole milliseconds.
+          run.p50Ms === 0 ? '< 1' : fixed(run.p50Ms, 0),
+          run.p99Ms === 0 ? '< 1' : fixed(run.p99Ms, 0),
           run.requests,
           run.unexpectedStatus,
           run.errors,

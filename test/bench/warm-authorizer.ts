@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
 import type { SessionConfig } from '../../functions/shared/config.js';
-import { DynamoDbSessionPersistence } from '../../functions/shared/dynamodb-session-persistence.js';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDbSessionPersistence,
+  SESSION_KEY_PREFIX,
+} from '../../functions/shared/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { SessionPolicy } from '../../functions/shared/session-policy.js';
 import { SessionStore } from '../../functions/shared/session-store.js';
 import { createSessionStore } from '../../functions/shared/sessions.js';
+import { sessionTable } from '../../functions/shared/table.js';
 import { authorizerEvent, lambdaContext } from '../support/events.js';
 import { type Distribution, distribution } from './stats.js';
 
@@ -19,7 +23,10 @@ import { type Distribution, distribution } from './stats.js';
  * - the handler's own code with the DynamoDB call answered in-process (the document client's `send` returns the
  *   item at once): everything that is ours (id check, hashing, policy, item mapping), microseconds.
  */
-type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEventV2, context: unknown) => Promise<{ isAuthorized: boolean }>;
+type AuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  context: unknown
+) => Promise<{ isAuthorized: boolean }>;
 
 interface WarmAuthorizerResult {
   dynamodbLocalMs: Distribution;
@@ -68,13 +75,22 @@ const measureWarmAuthorizer = async (options: {
   // Stubbed: the same code path down to the document client, whose send answers at once with a live item.
   const now = Math.floor(Date.now() / 1000);
   const items = new Map(
-    ids.map((sessionId, i) => [
-      `session#${hashSessionId(sessionId)}`,
-      { pk: `session#${hashSessionId(sessionId)}`, openid: `o-bench-warm-${i}`, sessionKey: 'x', createdAt: now, expiresAt: now + config.sessionTtlSeconds },
-    ])
+    ids.map((sessionId, i) => {
+      const pk = `${SESSION_KEY_PREFIX}${hashSessionId(sessionId)}`;
+      const item = {
+        [sessionTable.partitionKey.name]: pk,
+        openid: `o-bench-warm-${i}`,
+        sessionKey: 'x',
+        createdAt: now,
+        [sessionTable.timeToLiveAttribute]: now + config.sessionTtlSeconds,
+      };
+      return [pk, item] as const;
+    })
   );
   const answerAtOnce = {
-    send: async (command: { input: { Key?: { pk?: string } } }) => ({ Item: items.get(command.input.Key?.pk ?? '') }),
+    send: async (command: { input: { Key?: Record<string, string> } }) => ({
+      Item: items.get(command.input.Key?.[sessionTable.partitionKey.name] ?? ''),
+    }),
   } as unknown as DynamoDBDocumentClient;
   const stubbed = options.createHandler(
     new SessionStore(

@@ -8,18 +8,43 @@ import { readSessionConfig, readWeChatConfig } from '../../functions/shared/conf
 import { defaults } from '../../functions/shared/defaults.js';
 import { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routes } from '../../functions/shared/routes.js';
 import { sessionTable } from '../../functions/shared/table.js';
-import { functionAccess } from '../../infra/function-access.js';
+import { functionAccess, leadingKeysOf, readsAppSecret, tableActionsOf } from '../../infra/function-access.js';
 import type { WeChatLoginStack } from '../../infra/stack.js';
 import { APP_ID, type Json, type Resource, resourcesOf, synth } from './synth.js';
 
-/** What each function may do to the table, written out here rather than read from infra/function-access.ts. */
-const expectedTableActions: Record<string, string[]> = {
-  login: ['dynamodb:PutItem'],
-  authorizer: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  logout: ['dynamodb:DeleteItem'],
+/**
+ * What each core function may do to the table, and to which items (the partition key prefixes of the
+ * `dynamodb:LeadingKeys` condition), written out here rather than read from infra/function-access.ts.
+ */
+const expectedTableGrants: Record<string, { actions: string[]; leadingKeys: string[] }[]> = {
+  login: [{ actions: ['dynamodb:PutItem'], leadingKeys: ['session#*', 'user#*'] }],
+  authorizer: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['session#*'] }],
+  logout: [{ actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] }],
   me: [],
   products: [],
 };
+const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
+const expectedTableActions = (fn: string): string[] =>
+  [...new Set(expectedTableGrants[fn]!.flatMap((grant) => grant.actions))].sort();
+
+/**
+ * The configuration each function gets: the variables of the functions/shared/config.ts readers its handler calls
+ * (written out here), plus POWERTOOLS_SERVICE_NAME and NODE_OPTIONS for all.
+ */
+const SESSION_VARIABLES = ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'];
+const WECHAT_VARIABLES = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'];
+const expectedVariables: Record<string, string[]> = {
+  login: [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
+  authorizer: SESSION_VARIABLES,
+  logout: SESSION_VARIABLES,
+  me: [],
+  products: [],
+  'wx-decrypt': [...SESSION_VARIABLES, 'WECHAT_APP_ID'],
+  'wx-verify': SESSION_VARIABLES,
+  'wx-session-key-status': [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
+  'wx-phone': ['TABLE_NAME', ...WECHAT_VARIABLES],
+};
+const SECRET_READERS = ['login', 'wx-phone', 'wx-session-key-status'];
 
 /** API Gateway's own limit on a Lambda authorizer's answer. */
 const API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS = 10;
@@ -31,6 +56,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 const ids = (stack: WeChatLoginStack, fn: string) => {
@@ -67,6 +93,19 @@ const actionsOn = (statements: Statement[], logicalId: string): string[] =>
     .filter((statement) => refersTo(statement.Resource, logicalId))
     .flatMap((statement) => asArray(statement.Action))
     .sort();
+
+/** Each statement on the table as its actions and its LeadingKeys patterns, in a stable order. */
+const tableGrantsIn = (statements: Statement[], tableId: string) =>
+  statements
+    .filter((statement) => refersTo(statement.Resource, tableId))
+    .map((statement) => ({
+      actions: asArray(statement.Action).sort(),
+      leadingKeys: asArray(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort(),
+    }))
+    .sort(byJson);
+
+const variablesOf = (resources: Record<string, Resource>, fnId: string): Json =>
+  (resources[fnId]!.Properties!.Environment as { Variables: Json }).Variables;
 
 describe('the CDK stack', () => {
   let stack: WeChatLoginStack;
@@ -129,13 +168,12 @@ describe('the CDK stack', () => {
       expect(JSON.stringify(template.toJSON())).not.toMatch(/SecretString|GenerateSecretString/);
     });
 
-    it('reaches functions only as its ARN: no WECHAT_APP_SECRET variable anywhere', () => {
-      template.allResourcesProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ WECHAT_APP_SECRET_ARN: { Ref: secretId } }) },
-      });
-      for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
-        const variables = (resource.Properties?.Environment as { Variables: Json }).Variables;
-        expect(variables).not.toHaveProperty('WECHAT_APP_SECRET');
+    it('reaches only the functions that fetch it, and only as its ARN: no WECHAT_APP_SECRET variable anywhere', () => {
+      for (const fn of functionNames()) {
+        const variables = variablesOf(resources, ids(stack, fn).fn);
+        if (SECRET_READERS.includes(fn)) expect(variables.WECHAT_APP_SECRET_ARN, fn).toEqual({ Ref: secretId });
+        else expect(variables, fn).not.toHaveProperty('WECHAT_APP_SECRET_ARN');
+        expect(variables, fn).not.toHaveProperty('WECHAT_APP_SECRET');
       }
     });
 
@@ -184,32 +222,41 @@ describe('the CDK stack', () => {
       });
     });
 
-    it('sets the configuration names functions/shared/config.ts reads, and nothing secret', () => {
+    it('gives each function only the configuration its handler reads, and nothing secret', () => {
+      expect(Object.keys(expectedVariables).sort()).toEqual([...functionNames()].sort());
+      const values: Json = {
+        TABLE_NAME: { Ref: tableId },
+        WECHAT_APP_ID: APP_ID,
+        WECHAT_APP_SECRET_ARN: { Ref: secretId },
+        WECHAT_API_BASE_URL: defaults.wechatApiBaseUrl,
+        SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
+        SESSION_MAX_AGE_SECONDS: String(defaults.sessionMaxAgeSeconds),
+        POWERTOOLS_SERVICE_NAME: 'wechat-login',
+        NODE_OPTIONS: '--enable-source-maps',
+      };
       for (const fn of functionNames()) {
-        const variables = (resources[ids(stack, fn).fn]!.Properties!.Environment as { Variables: Json }).Variables;
-        expect(Object.keys(variables).sort()).toEqual(
-          [
-            'TABLE_NAME',
-            'WECHAT_APP_ID',
-            'WECHAT_APP_SECRET_ARN',
-            'WECHAT_API_BASE_URL',
-            'SESSION_TTL_SECONDS',
-            'SESSION_MAX_AGE_SECONDS',
-            'POWERTOOLS_SERVICE_NAME',
-            'NODE_OPTIONS',
-          ].sort()
+        const names = [...expectedVariables[fn]!, 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+        expect(variablesOf(resources, ids(stack, fn).fn), fn).toEqual(
+          Object.fromEntries(names.map((name) => [name, values[name]]))
         );
-        expect(variables).toMatchObject({
-          TABLE_NAME: { Ref: tableId },
-          WECHAT_APP_ID: APP_ID,
-          WECHAT_APP_SECRET_ARN: { Ref: secretId },
-          WECHAT_API_BASE_URL: defaults.wechatApiBaseUrl,
-          SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
-          SESSION_MAX_AGE_SECONDS: String(defaults.sessionMaxAgeSeconds),
-          POWERTOOLS_SERVICE_NAME: 'wechat-login',
-          NODE_OPTIONS: '--enable-source-maps',
-        });
       }
+    });
+
+    it('gives me and products no table name and no WeChat settings, and wx-verify no AppID', () => {
+      for (const fn of ['me', 'products']) {
+        expect(Object.keys(variablesOf(resources, ids(stack, fn).fn)).sort(), fn).toEqual([
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+        ]);
+      }
+      expect(variablesOf(resources, ids(stack, 'wx-verify').fn)).not.toHaveProperty('WECHAT_APP_ID');
+    });
+
+    it('names the service from the serviceName prop, or functions/shared/defaults.ts', () => {
+      expect(defaults.serviceName).toBe('wechat-login');
+      synth({ serviceName: 'shop-login' }).template.allResourcesProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'shop-login' }) },
+      });
     });
 
     it('gives functions a configuration that functions/shared/config.ts accepts as the deployed (Secrets Manager) setup', () => {
@@ -236,15 +283,17 @@ describe('the CDK stack', () => {
         sessionMaxAgeSeconds: 86400,
         wechatApiBaseUrl: 'https://hk.api.weixin.qq.com',
       }).template;
-      custom.allResourcesProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: Match.objectLike({
-            SESSION_TTL_SECONDS: '3600',
-            SESSION_MAX_AGE_SECONDS: '86400',
-            WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com',
-          }),
-        },
-      });
+      const settings: Record<string, string> = {
+        SESSION_TTL_SECONDS: '3600',
+        SESSION_MAX_AGE_SECONDS: '86400',
+        WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com',
+      };
+      const functions = Object.values(resourcesOf(custom)).filter((r) => r.Type === 'AWS::Lambda::Function');
+      for (const [name, value] of Object.entries(settings)) {
+        const given = functions.map((r) => (r.Properties!.Environment as { Variables: Json }).Variables[name]);
+        expect(given.filter((v) => v !== undefined).length, name).toBeGreaterThan(0);
+        expect(given.filter((v) => v !== undefined && v !== value), name).toEqual([]);
+      }
     });
 
     it('bounds the authorizer well under API Gateway’s authorizer timeout and gives login room for a WeChat retry', () => {
@@ -268,21 +317,49 @@ describe('the CDK stack', () => {
   });
 
   describe('least privilege', () => {
-    it.each(Object.entries(expectedTableActions))('grants %s exactly its table actions', (fn, expected) => {
+    it.each(Object.keys(expectedTableGrants))('grants %s exactly its table actions', (fn) => {
       const statements = statementsOf(resources, ids(stack, fn).role);
-      expect(actionsOn(statements, tableId)).toEqual([...expected].sort());
+      expect(actionsOn(statements, tableId)).toEqual(expectedTableActions(fn));
     });
 
-    it('grants every deployed function exactly the table actions of its infra/function-access.ts entry', () => {
-      for (const fn of functionNames()) {
+    it.each(Object.entries(expectedTableGrants))(
+      'limits %s to the items it uses with a dynamodb:LeadingKeys condition on every table statement',
+      (fn, expected) => {
         const statements = statementsOf(resources, ids(stack, fn).role);
-        expect(actionsOn(statements, tableId)).toEqual([...functionAccess[fn]!.table].sort());
+        expect(tableGrantsIn(statements, tableId)).toEqual([...expected].sort(byJson));
+      }
+    );
+
+    it('grants every deployed function exactly the table grants of its infra/function-access.ts entry', () => {
+      for (const fn of functionNames()) {
+        const access = functionAccess[fn]!;
+        const statements = statementsOf(resources, ids(stack, fn).role);
+        expect([...new Set(actionsOn(statements, tableId))], fn).toEqual(tableActionsOf(access));
+        const declared = access.table
+          .map((grant) => ({ actions: [...grant.actions].sort(), leadingKeys: leadingKeysOf(grant).sort() }))
+          .sort(byJson);
+        expect(tableGrantsIn(statements, tableId), fn).toEqual(declared);
       }
     });
 
-    it('lets only login of the core functions read the app secret, and only with GetSecretValue', () => {
-      const secretReaders = (fn: string): boolean =>
-        fn in expectedTableActions ? fn === 'login' : functionAccess[fn]!.appSecret;
+    it('conditions every table statement on the partition key alone, one prefix pattern per item kind', () => {
+      for (const fn of functionNames()) {
+        for (const statement of statementsOf(resources, ids(stack, fn).role)) {
+          if (!refersTo(statement.Resource, tableId)) continue;
+          expect(Object.keys(statement.Condition ?? {}), fn).toEqual(['ForAllValues:StringLike']);
+          expect(Object.keys(statement.Condition!['ForAllValues:StringLike']!), fn).toEqual(['dynamodb:LeadingKeys']);
+          for (const pattern of asArray(statement.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'])) {
+            expect(Object.values(sessionTable.keyPrefixes).map((prefix) => `${prefix}*`), fn).toContain(pattern);
+          }
+        }
+      }
+    });
+
+    it('lets only the functions that fetch WeChat tokens or sessions read the app secret, and only with GetSecretValue', () => {
+      const secretReaders = (fn: string): boolean => {
+        expect(readsAppSecret(functionAccess[fn]!), fn).toBe(SECRET_READERS.includes(fn));
+        return SECRET_READERS.includes(fn);
+      };
       for (const fn of functionNames()) {
         const statements = statementsOf(resources, ids(stack, fn).role);
         const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));

@@ -4,6 +4,7 @@ import { createHandler as createDecrypt } from '../../functions/wx-decrypt/handl
 import { createHandler as createPhone } from '../../functions/wx-phone/handler.js';
 import { createHandler as createStatus } from '../../functions/wx-session-key-status/handler.js';
 import { createHandler as createVerify } from '../../functions/wx-verify/handler.js';
+import { RawDataSignatures } from '../../functions/shared/raw-data-signatures.js';
 import { SessionKeyStatus } from '../../functions/shared/session-key-status.js';
 import { UserData } from '../../functions/shared/user-data.js';
 import { WeChatError } from '../../functions/shared/wechat-client.js';
@@ -102,7 +103,7 @@ describe('POST /wx/decrypt', () => {
 
 describe('POST /wx/verify', () => {
   const sessionKey = newSessionKey();
-  const verify = createVerify({ userData: new UserData(keysWith(sessionKey).keys, APP_ID) }) as Handler;
+  const verify = createVerify({ signatures: new RawDataSignatures(keysWith(sessionKey).keys) }) as Handler;
   const rawData = '{"nickName":"n"}';
 
   it('answers {valid: true} for sha1(rawData + session_key) and {valid: false} otherwise', async () => {

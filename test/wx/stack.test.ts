@@ -8,20 +8,47 @@ import { type Resource, resourcesOf, synth } from '../infra/synth.js';
 
 /**
  * The session_key services in the synthesized stack: behind the authorizer, each with exactly the access it uses,
- * written out here rather than read from infra/function-access.ts.
+ * written out here rather than read from infra/function-access.ts. `grants` are the table statements: their actions
+ * and the partition key patterns of their `dynamodb:LeadingKeys` condition.
  */
 const expected = {
-  'wx-decrypt': { route: 'POST /wx/decrypt', table: ['dynamodb:GetItem'], secret: false },
-  'wx-verify': { route: 'POST /wx/verify', table: ['dynamodb:GetItem'], secret: false },
+  'wx-decrypt': {
+    route: 'POST /wx/decrypt',
+    table: ['dynamodb:GetItem'],
+    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] }],
+    secret: false,
+  },
+  'wx-verify': {
+    route: 'POST /wx/verify',
+    table: ['dynamodb:GetItem'],
+    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] }],
+    secret: false,
+  },
   'wx-session-key-status': {
     route: 'GET /wx/session-key/status',
     table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    grants: [
+      // The newest session_key (user item), falling back to the session's own; ending the session; the token entry.
+      { actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] },
+      { actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] },
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] },
+    ],
     secret: true,
   },
-  'wx-phone': { route: 'POST /wx/phone', table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], secret: true },
+  'wx-phone': {
+    route: 'POST /wx/phone',
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    grants: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] }],
+    secret: true,
+  },
 } as const;
 
-type Statement = { Action: string | string[]; Resource: unknown };
+type Statement = {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
+const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 let stack: WeChatLoginStack;
@@ -58,12 +85,25 @@ describe('the session_key services in the stack', () => {
     const statements = statementsOf(roleOf(fn));
     const onTable = statements
       .filter((s) => JSON.stringify(s.Resource).includes(`"${tableId()}"`))
-      .flatMap((s) => asArray(s.Action))
-      .sort();
-    expect(onTable).toEqual([...access.table]);
+      .flatMap((s) => asArray(s.Action));
+    expect([...new Set(onTable)].sort()).toEqual([...access.table]);
     const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
     expect(secretActions).toEqual(access.secret ? ['secretsmanager:GetSecretValue'] : []);
   });
+
+  it.each(Object.entries(expected))(
+    'limits %s to the item kinds it uses: a dynamodb:LeadingKeys condition on each table statement',
+    (fn, access) => {
+      const grants = statementsOf(roleOf(fn))
+        .filter((s) => JSON.stringify(s.Resource).includes(`"${tableId()}"`))
+        .map((s) => ({
+          actions: asArray(s.Action).sort(),
+          leadingKeys: asArray(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort(),
+        }))
+        .sort(byJson);
+      expect(grants).toEqual([...access.grants].sort(byJson));
+    }
+  );
 
   it('gives the access_token callers room for a refresh, the call, a second refresh and a retry', () => {
     for (const fn of ['wx-session-key-status', 'wx-phone']) {
