@@ -113,18 +113,6 @@ class FunctionAccessError extends Error {
   }
 }
 
-/** The entry for one function; throws (failing the synth) when there is none. */
-const accessOf = (fn: string): FunctionAccess => {
-  const access = Object.hasOwn(functionAccess, fn) ? functionAccess[fn] : undefined;
-  if (!access) {
-    throw new FunctionAccessError(
-      `Function "${fn}" (functions/shared/routes.ts) has no entry in infra/function-access.ts: ` +
-        'declare its table grants and the config readers its handler calls'
-    );
-  }
-  return validAccess(fn, access);
-};
-
 /** Checks one entry, failing the synth on a grant that could not be right. */
 const validAccess = (fn: string, access: FunctionAccess): FunctionAccess => {
   if (tableActionsOf(access).some((action) => action.includes('*'))) {
@@ -142,6 +130,18 @@ const validAccess = (fn: string, access: FunctionAccess): FunctionAccess => {
     );
   }
   return access;
+};
+
+/** The entry for one function; throws (failing the synth) when there is none. */
+const accessOf = (fn: string): FunctionAccess => {
+  const access = Object.hasOwn(functionAccess, fn) ? functionAccess[fn] : undefined;
+  if (!access) {
+    throw new FunctionAccessError(
+      `Function "${fn}" (functions/shared/routes.ts) has no entry in infra/function-access.ts: ` +
+        'declare its table grants and the config readers its handler calls'
+    );
+  }
+  return validAccess(fn, access);
 };
 
 /** Entries must match the deployed functions both ways: a stale entry is a grant nobody reviews. */

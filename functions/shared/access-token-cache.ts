@@ -116,7 +116,16 @@ class AccessTokenCache {
       if (token && now < token.expiresAt - this.refreshMarginMs) return token;
       if (!lock || lock.expiresAt <= now) {
         const owner = randomUUID();
-        if (await this.persistence.lock(owner, now, now + this.leaseMs)) return this.refresh(owner);
+        if (await this.persistence.lock(owner, now, now + this.leaseMs)) {
+          // A refresher saves and frees the lock in one write, so a lock taken after our read may follow a save we
+          // did not see: look again before fetching (one more read per refresh, not per call).
+          const { token: saved } = await this.persistence.read();
+          if (saved && this.clock() < saved.expiresAt - this.refreshMarginMs) {
+            await this.persistence.unlock(owner);
+            return saved;
+          }
+          return this.refresh(owner);
+        }
       }
       // Someone else is refreshing: the cached token serves in the meantime while it has some life left.
       if (token && now < token.expiresAt - this.minRemainingMs) return token;

@@ -5,30 +5,49 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { functionNames } from '../../functions/shared/routes.js';
-import { bundleFunction, esbuildOptions, lambdaBundling, runtimeEnvironment } from '../../infra/bundling.js';
+import { bundleFunction, esbuildOptions, lambdaBundling } from '../../infra/bundling.js';
+import { type Json, resourcesOf, synth } from './synth.js';
 
 const run = promisify(execFile);
 
 /**
  * The one test that runs the real bundling: every handler through esbuild with the stack's own settings
- * (infra/bundling.ts), then each bundle imported by a fresh Node 24 process that has no node_modules in reach, the
- * environment Lambda would give it, and sockets that report any connection: importing must not call AWS.
+ * (infra/bundling.ts), then each bundle imported by a fresh Node 24 process that has no node_modules in reach,
+ * exactly the environment the stack gives that function (plus what the Lambda runtime itself sets), and sockets that
+ * report any connection: importing must not call AWS, and must not need a variable the stack leaves out.
  */
-const lambdaEnvironment = {
-  TABLE_NAME: 'sessions',
-  WECHAT_APP_ID: 'wx1234567890abcdef',
-  WECHAT_APP_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf',
-  WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
-  SESSION_TTL_SECONDS: '604800',
-  SESSION_MAX_AGE_SECONDS: '2592000',
-  POWERTOOLS_SERVICE_NAME: 'wechat-login',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
+const lambdaRuntimeVariables = {
   AWS_REGION: 'ap-east-1',
   AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'example',
   AWS_EC2_METADATA_DISABLED: 'true',
-  ...runtimeEnvironment,
+};
+
+/** Stand-ins for the values CloudFormation resolves at deploy time (Refs to the table and the secret). */
+const deployTimeValues: Record<string, string> = {
+  TABLE_NAME: 'sessions',
+  WECHAT_APP_SECRET_ARN: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf',
+};
+
+/** Each function's environment as the synthesized stack sets it, deploy-time references replaced. */
+const stackEnvironments = (): Map<string, Record<string, string>> => {
+  const { stack, template } = synth();
+  const resources = resourcesOf(template);
+  return new Map(
+    [...stack.functions].map(([name, construct]) => {
+      const id = stack.getLogicalId(construct.fn.node.defaultChild as CfnFunction);
+      const variables = (resources[id]!.Properties!.Environment as { Variables: Json }).Variables;
+      const resolved = Object.entries(variables).map(([variable, value]) => {
+        if (typeof value === 'string') return [variable, value];
+        const stand = deployTimeValues[variable];
+        if (stand === undefined) throw new Error(`${name}: no stand-in for the deploy-time value of ${variable}`);
+        return [variable, stand];
+      });
+      return [name, Object.fromEntries(resolved) as Record<string, string>];
+    })
+  );
 };
 
 /** Preloaded into the child: any TCP connection attempt (SDK or fetch) is reported on stderr. */
@@ -45,8 +64,10 @@ const IMPORT_CHECK =
 describe('bundling every handler with the stack’s esbuild settings', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bundles-'));
   const bundles = new Map<string, string>();
+  let environments: Map<string, Record<string, string>>;
 
   beforeAll(async () => {
+    environments = stackEnvironments();
     await Promise.all(
       functionNames().map(async (name) => {
         bundles.set(name, await bundleFunction(name, outdir));
@@ -73,8 +94,10 @@ describe('bundling every handler with the stack’s esbuild settings', () => {
   });
 
   it.each(functionNames())(
-    '%s: a minified ES module with a source map that loads in Node 24, exports handler and calls nothing at import',
+    '%s: a minified ES module with a source map that loads in Node 24 with exactly its stack environment, exports handler and calls nothing at import',
     async (name) => {
+      const environment = environments.get(name);
+      expect(environment).toBeDefined();
       const file = bundles.get(name)!;
       expect(path.basename(file)).toBe('index.mjs');
       expect(existsSync(`${file}.map`)).toBe(true);
@@ -94,7 +117,7 @@ describe('bundling every handler with the stack’s esbuild settings', () => {
           pathToFileURL(file).href,
         ],
         // The bundle lives outside the repository, so an import that was left out of it cannot resolve.
-        { cwd: outdir, env: { PATH: process.env.PATH, ...lambdaEnvironment }, timeout: 30_000 }
+        { cwd: outdir, env: { PATH: process.env.PATH, ...lambdaRuntimeVariables, ...environment }, timeout: 30_000 }
       );
       expect(stderr).not.toContain('NETWORK-ATTEMPT');
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { node: string; handler: string };

@@ -14,6 +14,11 @@ const deferred = () => {
   return { promise, resolve };
 };
 
+/** Lets the event loop run until `done()`: e.g. until a refresh has reached its (gated) fetch. */
+const until = async (done: () => boolean): Promise<void> => {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+};
+
 const tokenRejected = (errcode: number) => new WeChatError('wechat_unavailable', 'WeChat rejected the access token', errcode);
 
 /**
@@ -68,8 +73,7 @@ describe('AccessTokenCache.get', () => {
     const gate = deferred();
     state.gate = gate.promise;
     const pending = cache.get();
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    await until(() => state.fetches === 1);
     state.now += 1500; // the request took 1.5 s
     gate.resolve();
     await pending;
@@ -87,6 +91,30 @@ describe('AccessTokenCache.get', () => {
     const tokens = await Promise.all(Array.from({ length: 10 }, () => cache.get()));
     expect(state.fetches).toBe(1);
     expect(new Set(tokens.map((token) => token.value))).toEqual(new Set(['token-1']));
+  });
+
+  it('a caller that read an empty cache does not refresh again after another caller saved a token and freed the lock', async () => {
+    const { state, persistence, cache } = setup();
+    const entered = deferred();
+    const release = deferred();
+    const lock = persistence.lock.bind(persistence);
+    let locks = 0;
+    // Hold the first caller between its read (no token, no lock) and its lock attempt.
+    persistence.lock = async (...args) => {
+      locks += 1;
+      if (locks === 1) {
+        entered.resolve();
+        await release.promise;
+      }
+      return lock(...args);
+    };
+    const first = cache.get();
+    await entered.promise;
+    expect((await cache.get()).value).toBe('token-1'); // read, lock, fetch, save (which frees the lock)
+    release.resolve();
+    expect((await first).value).toBe('token-1');
+    expect(state.fetches).toBe(1);
+    expect(persistence.lockState).toBeUndefined();
   });
 
   it('while one caller refreshes a token near expiry, the others use the cached token without waiting', async () => {
@@ -110,9 +138,7 @@ describe('AccessTokenCache.get', () => {
     const slow = deferred();
     state.gate = slow.promise;
     const first = cache.get(); // takes the lock, fetch held
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(state.fetches).toBe(1);
+    await until(() => state.fetches === 1);
 
     // Its lease runs out; a second caller takes over and completes a refresh with a later-expiring token.
     state.now += 10_000;

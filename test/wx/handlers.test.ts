@@ -115,6 +115,12 @@ describe('POST /wx/verify', () => {
     expect(await invoke(verify, 'POST', '/wx/verify', garbage)).toEqual({ status: 200, body: { valid: false } });
   });
 
+  it('answers {valid: false} when no session_key is known for the user any more', async () => {
+    const handler = createVerify({ signatures: new RawDataSignatures(keysWith(undefined).keys) }) as Handler;
+    const body = JSON.stringify({ rawData, signature: rawDataSignature(rawData, sessionKey) });
+    expect(await invoke(handler, 'POST', '/wx/verify', body)).toEqual({ status: 200, body: { valid: false } });
+  });
+
   for (const [what, body] of [...BAD_BODIES, ['a signature that is not a string', '{"rawData":"x","signature":5}']] as [
     string,
     string,

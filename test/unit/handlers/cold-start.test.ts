@@ -45,6 +45,25 @@ describe('cold start', () => {
     await expect(coldStart('login')).rejects.toThrow(/WECHAT_APP_SECRET_ARN/);
   });
 
+  it.each(['me', 'products'] as const)('%s loads with no table and no WeChat settings at all', async (name) => {
+    for (const variable of ['TABLE_NAME', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_API_BASE_URL']) {
+      delete process.env[variable];
+    }
+    expect(typeof (await coldStart(name)).handler).toBe('function');
+  });
+
+  it('wx-verify loads without WECHAT_APP_ID: a rawData signature covers only rawData and the session_key', async () => {
+    delete process.env.WECHAT_APP_ID;
+    vi.resetModules();
+    expect(typeof (await import('../../../functions/wx-verify/handler.js')).handler).toBe('function');
+  });
+
+  it('wx-decrypt still fails naming WECHAT_APP_ID when it is missing: it checks the watermark', async () => {
+    delete process.env.WECHAT_APP_ID;
+    vi.resetModules();
+    await expect(import('../../../functions/wx-decrypt/handler.js')).rejects.toThrow(/WECHAT_APP_ID/);
+  });
+
   it('authorizer fails naming SESSION_TTL_SECONDS when it is malformed', async () => {
     process.env.SESSION_TTL_SECONDS = '7 days';
     await expect(coldStart('authorizer')).rejects.toThrow(/SESSION_TTL_SECONDS/);
