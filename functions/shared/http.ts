@@ -41,13 +41,17 @@ interface ErrorMapping {
    * /wx/decrypt answers every failure as `decrypt_failed`.
    */
   badInputAs?: ErrorCode;
+  /** Appended to the message of such an answer: what the client should do next. */
+  badInputHint?: string;
 }
 
 /** Turns any error into the contract's `{error, message}` response, logging what operators need. */
 const toErrorResponse = (error: unknown, mapping: ErrorMapping = {}): APIGatewayProxyStructuredResultV2 => {
   const badInput = mapping.badInputAs ?? 'bad_request';
+  const withHint = (message: string) => (mapping.badInputHint ? `${message}; ${mapping.badInputHint}` : message);
   if (error instanceof AppError) {
-    const code = error.code === 'bad_request' ? badInput : error.code;
+    const isBadInput = error.code === 'bad_request';
+    const code = isBadInput ? badInput : error.code;
     const status = statusByCode[code];
     const detail = { code, ...error.logDetails };
     if (status >= 500) logger.error(error.message, { ...detail, error });
@@ -55,10 +59,10 @@ const toErrorResponse = (error: unknown, mapping: ErrorMapping = {}): APIGateway
     // A 500 means our own fault: the client learns nothing about our configuration, not even which part broke
     // (the log above keeps the real code).
     if (status === 500) return json(500, errorBody('internal_error', 'Internal server error'));
-    return json(status, errorBody(code, error.message));
+    return json(status, errorBody(code, isBadInput ? withHint(error.message) : error.message));
   }
   if (isBodyParseError(error)) {
-    return json(statusByCode[badInput], errorBody(badInput, 'The request body must be JSON'));
+    return json(statusByCode[badInput], errorBody(badInput, withHint('The request body must be JSON')));
   }
   logger.error('unhandled error', { error: error as Error });
   return json(500, errorBody('internal_error', 'Internal server error'));

@@ -16,7 +16,12 @@ interface DecryptDependencies {
 const createHandler = ({ userData }: DecryptDependencies) =>
   middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
     // "Any failure → 400 decrypt_failed": a body it cannot use included, so the client's one answer is to log in again.
-    .use(httpErrors({ badInputAs: 'decrypt_failed' }))
+    .use(
+      httpErrors({
+        badInputAs: 'decrypt_failed',
+        badInputHint: 'send {"encryptedData", "iv"} as WeChat gave them, or log in again and retry',
+      })
+    )
     .use(bodySizeLimit(MAX_BODY_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {

@@ -93,10 +93,11 @@ describe('POST /wx/decrypt', () => {
     ['a number for encryptedData', '{"encryptedData":1,"iv":"AAAA"}'],
     ['null for iv', '{"encryptedData":"AAAA","iv":null}'],
   ] as [string, string][]) {
-    it(`answers 400 decrypt_failed for ${what}`, async () => {
+    it(`answers 400 decrypt_failed for ${what}, telling the client to log in again`, async () => {
       const response = await invoke(decrypt, 'POST', '/wx/decrypt', body);
       expect(response.status).toBe(400);
       expect(response.body.error).toBe('decrypt_failed');
+      expect(response.body.message).toMatch(/log in again/);
     });
   }
 });
