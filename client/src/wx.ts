@@ -47,13 +47,21 @@ const wxLogin = (api: WxLike): Promise<string> =>
     api.login({ success: (result) => resolve(result.code), fail: reject });
   });
 
+/** How long wx.checkSession may take before its silence counts as "expired" rather than blocking every request. */
+const CHECK_SESSION_TIMEOUT_MS = 5000;
+
 /**
- * wx.checkSession as a promise of "is the session_key still valid". Its `fail` resolves false; it rejects only if
- * wx.checkSession itself throws, which the caller must treat as "unknown".
+ * wx.checkSession as a promise of "is the session_key still valid". Its `fail`, or no answer within `timeoutMs`,
+ * resolves false; it rejects only if wx.checkSession itself throws, which the caller must treat as "unknown".
  */
-const wxCheckSession = (api: WxLike): Promise<boolean> =>
+const wxCheckSession = (api: WxLike, timeoutMs = CHECK_SESSION_TIMEOUT_MS): Promise<boolean> =>
   new Promise((resolve) => {
-    api.checkSession({ success: () => resolve(true), fail: () => resolve(false) });
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const settle = (valid: boolean) => {
+      clearTimeout(timer);
+      resolve(valid);
+    };
+    api.checkSession({ success: () => settle(true), fail: () => settle(false) });
   });
 
 export { wxCheckSession, wxLogin };

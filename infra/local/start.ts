@@ -122,7 +122,7 @@ const main = async (): Promise<void> => {
       `Local API ready on ${url}`,
       `  DynamoDB:   ${env.DYNAMODB_ENDPOINT}${started.dynamodb ? ' (DynamoDB Local, in memory)' : ''}`,
       `  Table:      ${tableName}`,
-      `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: any code logs in; `alice.1` and `alice.2` are the same user)' : ''}`,
+      `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
       `  Authorizer cache: ${cacheTtlSeconds > 0 ? `${cacheTtlSeconds} s` : 'off'}`,
       `  Routes:     ${routes.map((route) => `${route.method} ${route.path}`).join(', ')}`,
       '',

@@ -88,3 +88,12 @@ describe('wx.checkSession', () => {
     expect(wx.requestsTo('/me')[0]?.header['X-Session-Id']).toBe('session-1');
   });
 });
+
+describe('wxCheckSession', () => {
+  it('counts a wx.checkSession that never answers as expired, instead of holding every request forever', async () => {
+    const { wxCheckSession } = await import('../../client/src/wx.js');
+    const silent = new FakeWx({ transport: new FakeApi().transport });
+    silent.checkSession = () => undefined;
+    await expect(wxCheckSession(silent, 20)).resolves.toBe(false);
+  });
+});
