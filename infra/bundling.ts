@@ -93,7 +93,6 @@ const bundleFunction = async (name: string, outdir: string): Promise<string> => 
 export {
   bundleFunction,
   esbuildOptions,
-  esbuildSettings,
   handlerEntry,
   lambdaArchitecture,
   lambdaBundling,

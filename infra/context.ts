@@ -106,5 +106,5 @@ const settingsFromContext = (node: Node): AppSettings => {
   };
 };
 
-export { DEFAULT_STACK_NAME, contextKeys, settingsFromContext };
+export { settingsFromContext };
 export type { AppSettings };

@@ -106,6 +106,7 @@ const variablesOf = (access: FunctionAccess): DeployedVariable[] => [
   ...new Set(access.config.flatMap((reader) => deployedVariables[reader])),
 ];
 
+/** An access map that could not be right (a missing, stale or malformed entry): thrown at synth, so no deploy. */
 class FunctionAccessError extends Error {
   constructor(message: string) {
     super(message);

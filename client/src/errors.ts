@@ -21,6 +21,7 @@ type LoginErrorCode =
 
 type AuthErrorCode = LoginErrorCode | 'network_error';
 
+/** The base of every error this client rejects with; `code` says which failure it is. */
 class AuthError extends Error {
   constructor(
     readonly code: AuthErrorCode,

@@ -106,6 +106,21 @@ const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
 });
 
 /**
+ * Region and credentials for a DynamoDB Local endpoint: the usual AWS variables when set, placeholders otherwise
+ * (DynamoDB Local accepts any), so a developer needs no AWS account to run the twin or the tests.
+ */
+const readLocalAwsSettings = (env: Env = process.env) => ({
+  region: env.AWS_REGION ?? 'local',
+  credentials: {
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local',
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  },
+});
+
+/** The service name in every log line. Given to Powertools explicitly, because its own fallback is "service_undefined". */
+const readServiceName = (env: Env = process.env): string => env.POWERTOOLS_SERVICE_NAME ?? defaults.serviceName;
+
+/**
  * The variables each reader takes in AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only). The stack
  * gives each function the variables of the readers its handler calls (infra/function-access.ts), and no others.
  */
@@ -121,7 +136,16 @@ type ConfigReader = keyof typeof deployedVariables;
 /** A variable some reader takes in AWS. */
 type DeployedVariable = (typeof deployedVariables)[ConfigReader][number];
 
-export { ConfigError, deployedVariables, readAppIdConfig, readSessionConfig, readTableConfig, readWeChatConfig };
+export {
+  ConfigError,
+  deployedVariables,
+  readAppIdConfig,
+  readLocalAwsSettings,
+  readServiceName,
+  readSessionConfig,
+  readTableConfig,
+  readWeChatConfig,
+};
 export type {
   AppSecretSource,
   ConfigReader,

@@ -13,8 +13,9 @@ import { sessionTable } from './table.js';
 
 const KEY = sessionTable.partitionKey.name;
 const EXPIRES_AT = sessionTable.timeToLiveAttribute;
-const KEY_PREFIX = sessionTable.keyPrefixes.session;
-const USER_KEY_PREFIX = sessionTable.keyPrefixes.user;
+/** Partition-key prefixes of the two item kinds written here (not to be confused with WeChat's session_key). */
+const SESSION_PK_PREFIX = sessionTable.keyPrefixes.session;
+const USER_PK_PREFIX = sessionTable.keyPrefixes.user;
 
 /**
  * SessionPersistence on the session table. Only DynamoDB is spoken here; the session rules are in SessionStore.
@@ -56,7 +57,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { [KEY]: USER_KEY_PREFIX + openid },
+        Key: { [KEY]: USER_PK_PREFIX + openid },
         ConsistentRead: true,
       })
     );
@@ -67,7 +68,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { [KEY]: KEY_PREFIX + key },
+        Key: { [KEY]: SESSION_PK_PREFIX + key },
         ConsistentRead: true,
       })
     );
@@ -79,7 +80,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [KEY]: KEY_PREFIX + key },
+          Key: { [KEY]: SESSION_PK_PREFIX + key },
           UpdateExpression: 'SET #exp = :exp',
           // attribute_exists: never resurrect a logged-out session as a bare item.
           ConditionExpression: 'attribute_exists(#key) AND #exp > :now AND #exp < :exp',
@@ -101,7 +102,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
 
   async delete(key: string): Promise<void> {
     await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: KEY_PREFIX + key } })
+      new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: SESSION_PK_PREFIX + key } })
     );
   }
 }
@@ -109,7 +110,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
 type Item = Record<string, unknown>;
 
 const toItem = (record: SessionRecord): Item => ({
-  [KEY]: KEY_PREFIX + record.key,
+  [KEY]: SESSION_PK_PREFIX + record.key,
   openid: record.openid,
   ...(record.unionid ? { unionid: record.unionid } : {}),
   sessionKey: record.sessionKey,
@@ -118,7 +119,7 @@ const toItem = (record: SessionRecord): Item => ({
 });
 
 const fromItem = (item: Item): SessionRecord => ({
-  key: String(item[KEY]).slice(KEY_PREFIX.length),
+  key: String(item[KEY]).slice(SESSION_PK_PREFIX.length),
   openid: String(item.openid),
   ...(typeof item.unionid === 'string' ? { unionid: item.unionid } : {}),
   sessionKey: String(item.sessionKey),
@@ -127,7 +128,7 @@ const fromItem = (item: Item): SessionRecord => ({
 });
 
 const toUserItem = (latest: LatestSessionKey): Item => ({
-  [KEY]: USER_KEY_PREFIX + latest.openid,
+  [KEY]: USER_PK_PREFIX + latest.openid,
   openid: latest.openid,
   sessionKey: latest.sessionKey,
   updatedAt: latest.updatedAt,
@@ -141,4 +142,4 @@ const fromUserItem = (item: Item): LatestSessionKey => ({
   expiresAt: Number(item[EXPIRES_AT]),
 });
 
-export { DynamoDbSessionPersistence, KEY_PREFIX as SESSION_KEY_PREFIX, USER_KEY_PREFIX };
+export { DynamoDbSessionPersistence, SESSION_PK_PREFIX, USER_PK_PREFIX };

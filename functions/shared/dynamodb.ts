@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TableConfig } from './config.js';
+import { readLocalAwsSettings, type TableConfig } from './config.js';
 
 /**
  * The document client every function shares. Timeouts are short because each caller sits in a request path with
@@ -12,14 +12,7 @@ import type { TableConfig } from './config.js';
  */
 const createDocumentClient = (config: TableConfig): DynamoDBDocumentClient => {
   const local = config.dynamodbEndpoint
-    ? {
-        endpoint: config.dynamodbEndpoint,
-        region: process.env.AWS_REGION ?? 'local',
-        credentials: {
-          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-        },
-      }
+    ? { endpoint: config.dynamodbEndpoint, ...readLocalAwsSettings() }
     : {};
   const client = new DynamoDBClient({
     ...local,

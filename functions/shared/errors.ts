@@ -16,6 +16,12 @@ type ErrorCode =
   | 'not_found'
   | 'internal_error';
 
+/**
+ * A failure the client is told about as `{error: code, message}`; the HTTP status comes from `code` in http.ts.
+ *
+ * @example
+ * throw new AppError('payload_too_large', 'The request body must be at most 16384 bytes');
+ */
 class AppError extends Error {
   /** What operators need in the log line (never a secret or a token); never sent to the client. */
   readonly logDetails: Record<string, unknown>;
@@ -31,6 +37,7 @@ class AppError extends Error {
   }
 }
 
+/** A request body the route cannot use; routes may answer it under their own code (see http.ts `badInputAs`). */
 class BadRequestError extends AppError {
   constructor(message: string) {
     super('bad_request', message);

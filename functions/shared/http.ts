@@ -90,5 +90,5 @@ const bodySizeLimit = (
   },
 });
 
-export { bodySizeLimit, httpErrors, json, noContent, statusByCode, toErrorResponse };
+export { bodySizeLimit, httpErrors, json, noContent };
 export type { ErrorMapping };

@@ -31,10 +31,13 @@ const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/wx/phone', fn: 'wx-phone', authorized: true },
 ];
 
+/** API Gateway's name for a route, `METHOD /path`: the stack's route keys and the twin's events both use it. */
+const routeKeyOf = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
 /** Every function the project deploys: the route handlers plus the authorizer. */
 const functionNames = (): string[] => [
   ...new Set([...routes.map((route) => route.fn), AUTHORIZER_FUNCTION]),
 ];
 
-export { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routes };
+export { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routeKeyOf, routes };
 export type { HttpMethod, RouteDefinition };

@@ -10,6 +10,13 @@ interface SessionLifetime {
   expiresAt: number;
 }
 
+/**
+ * The lifetime rules above as pure functions of epoch seconds, so they are tested without a table or a clock.
+ *
+ * @example
+ * const policy = new SessionPolicy(7 * 86_400, 30 * 86_400);
+ * if (policy.needsRenewal(record, now)) await persistence.extend(record.key, policy.expiryAt(record.createdAt, now), now);
+ */
 class SessionPolicy {
   constructor(
     readonly ttlSeconds: number,

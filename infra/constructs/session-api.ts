@@ -14,7 +14,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type RouteDefinition, SESSION_HEADER } from '../../functions/shared/routes.js';
+import { type RouteDefinition, SESSION_HEADER, routeKeyOf } from '../../functions/shared/routes.js';
 
 interface SessionApiProps {
   readonly routes: readonly RouteDefinition[];
@@ -53,8 +53,6 @@ const accessLogFields = {
   error: '$context.error.message',
   errorType: '$context.error.responseType',
 } as const;
-
-const routeKeyOf = (route: RouteDefinition): string => `${route.method} ${route.path}`;
 
 const pascalCase = (name: string): string =>
   name
@@ -156,5 +154,5 @@ class SessionApi extends Construct {
   }
 }
 
-export { SessionApi, accessLogFields, pascalCase, routeKeyOf };
+export { SessionApi, pascalCase };
 export type { SessionApiProps };

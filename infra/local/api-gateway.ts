@@ -5,7 +5,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import type { RouteDefinition } from '../../functions/shared/routes.js';
+import { type RouteDefinition, routeKeyOf } from '../../functions/shared/routes.js';
 
 /**
  * Turns a Node HTTP request into what API Gateway (HTTP API, payload format 2.0) hands a Lambda, and a Lambda's
@@ -74,7 +74,7 @@ const requestContext = (request: RawRequest, route: RouteDefinition, requestId: 
       userAgent: request.headers['user-agent'] ?? '',
     },
     requestId,
-    routeKey: `${route.method} ${route.path}`,
+    routeKey: routeKeyOf(route),
     stage: '$default',
     time: now.toISOString(),
     timeEpoch: now.getTime(),
@@ -91,7 +91,7 @@ const toProxyEvent = (
   const isText = TEXT_CONTENT.test(request.headers['content-type'] ?? '');
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+    routeKey: routeKeyOf(route),
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
     headers: request.headers,
@@ -118,7 +118,7 @@ const toAuthorizerEvent = (
   type: 'REQUEST',
   routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.method}${route.path}`,
   identitySource: [identity],
-  routeKey: `${route.method} ${route.path}`,
+  routeKey: routeKeyOf(route),
   rawPath: request.rawPath,
   rawQueryString: request.rawQueryString,
   cookies: request.cookies,

@@ -162,5 +162,5 @@ const createLocalApi = (options: LocalApiOptions): Server => {
   });
 };
 
-export { createLocalApi };
+export { DEFAULT_CONCURRENCY, createLocalApi };
 export type { LambdaHandler, LocalApiOptions };

@@ -3,8 +3,8 @@
  * WeChat stub, with no AWS account. Configuration uses the Lambdas' own variable names (README, Configuration).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { functionNames, routes } from '../../functions/shared/routes.js';
-import { createLocalApi, type LambdaHandler } from './api-server.js';
+import { functionNames, routeKeyOf, routes } from '../../functions/shared/routes.js';
+import { DEFAULT_CONCURRENCY, createLocalApi, type LambdaHandler } from './api-server.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureSessionTable } from './session-table.js';
 import { type RunningWeChatStub, startWeChatStub } from './wechat-stub.js';
@@ -36,7 +36,7 @@ const wholeNumber = (name: string, fallback: number, { min = 0 } = {}): number =
 const port = wholeNumber('PORT', 3000);
 const cacheTtlSeconds = wholeNumber('AUTHORIZER_CACHE_TTL_SECONDS', 0);
 const stubPort = wholeNumber('WECHAT_STUB_PORT', 0);
-const concurrency = wholeNumber('LOCAL_CONCURRENCY', 16, { min: 1 });
+const concurrency = wholeNumber('LOCAL_CONCURRENCY', DEFAULT_CONCURRENCY, { min: 1 });
 
 const started: { dynamodb?: RunningDynamoDbLocal; stub?: RunningWeChatStub; close?: () => Promise<void> } = {};
 let stopping = false;
@@ -124,7 +124,7 @@ const main = async (): Promise<void> => {
       `  Table:      ${tableName}`,
       `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
       `  Authorizer cache: ${cacheTtlSeconds > 0 ? `${cacheTtlSeconds} s` : 'off'}`,
-      `  Routes:     ${routes.map((route) => `${route.method} ${route.path}`).join(', ')}`,
+      `  Routes:     ${routes.map(routeKeyOf).join(', ')}`,
       '',
       'Try it:',
       `  curl -s -X POST ${url}/login -H 'content-type: application/json' -d '{"code":"alice.1"}'`,

@@ -180,5 +180,5 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
   return { handle, expireCurrentToken: expireCurrent, stats };
 };
 
-export { createStubServerApi, failure, phoneFor };
+export { createStubServerApi, failure };
 export type { StubReply, StubServerApiOptions, StubServerApiStats };

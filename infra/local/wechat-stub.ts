@@ -22,11 +22,6 @@ interface WeChatStubOptions {
   host?: string;
 }
 
-interface WeChatStubUser {
-  openid: string;
-  sessionKey: string;
-}
-
 interface RunningWeChatStub {
   baseUrl: string;
   server: Server;
@@ -120,5 +115,5 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
   };
 };
 
-export { openidFor, startWeChatStub };
-export type { RunningWeChatStub, WeChatStubOptions, WeChatStubUser };
+export { startWeChatStub };
+export type { RunningWeChatStub, WeChatStubOptions };

@@ -6,7 +6,7 @@ import type { createHandler as createAuthorizer } from '../../functions/authoriz
 import type { SessionConfig } from '../../functions/shared/config.js';
 import {
   DynamoDbSessionPersistence,
-  SESSION_KEY_PREFIX,
+  SESSION_PK_PREFIX,
 } from '../../functions/shared/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { SessionPolicy } from '../../functions/shared/session-policy.js';
@@ -76,7 +76,7 @@ const measureWarmAuthorizer = async (options: {
   const now = Math.floor(Date.now() / 1000);
   const items = new Map(
     ids.map((sessionId, i) => {
-      const pk = `${SESSION_KEY_PREFIX}${hashSessionId(sessionId)}`;
+      const pk = `${SESSION_PK_PREFIX}${hashSessionId(sessionId)}`;
       const item = {
         [sessionTable.partitionKey.name]: pk,
         openid: `o-bench-warm-${i}`,

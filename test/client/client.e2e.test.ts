@@ -3,7 +3,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../client/src/auth-client.js';
-import { SESSION_KEY_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
+import { SESSION_PK_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { sessionTable } from '../../functions/shared/table.js';
 import { createTestTable } from '../support/dynamodb.js';
@@ -53,7 +53,7 @@ const tableOf = (target: RunningTwin) => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     })
   );
-  const key = (sessionId: string) => ({ [sessionTable.partitionKey.name]: SESSION_KEY_PREFIX + hashSessionId(sessionId) });
+  const key = (sessionId: string) => ({ [sessionTable.partitionKey.name]: SESSION_PK_PREFIX + hashSessionId(sessionId) });
   const partitionKey = sessionTable.partitionKey.name;
   return {
     item: async (sessionId: string) =>
@@ -71,7 +71,7 @@ const tableOf = (target: RunningTwin) => {
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return items.filter(
-        (item) => String(item[partitionKey]).startsWith(SESSION_KEY_PREFIX) && item.openid === openid
+        (item) => String(item[partitionKey]).startsWith(SESSION_PK_PREFIX) && item.openid === openid
       );
     },
   };
@@ -110,7 +110,7 @@ describe('the mini program SDK against the local twin', () => {
     expect(openid).toMatch(/^o[\w-]{27}$/);
     const sessions = await tableOf(twin).sessionsOf(openid);
     expect(sessions.map((item) => item[sessionTable.partitionKey.name])).toEqual([
-      SESSION_KEY_PREFIX + hashSessionId(storedSessionId()!),
+      SESSION_PK_PREFIX + hashSessionId(storedSessionId()!),
     ]);
   });
 
@@ -141,7 +141,15 @@ describe('the mini program SDK against the local twin', () => {
       ...(surprised.wx.getStorageSync(STORAGE_KEY) as object),
       expiresAt: '2099-01-01T00:00:00.000Z',
     });
-    await sleep(2_500);
+    // Wait out the later of the two expiries as stored: login rounds its clock up to a whole second, so a 2 s session
+    // can last up to 3 s, and a fixed sleep shorter than that fails whenever a login lands early in its second.
+    const expiries = await Promise.all(
+      [foreseen, unforeseen].map(async (sessionId) => {
+        const item = await tableOf(shortTwin).item(sessionId);
+        return Number(item?.[sessionTable.timeToLiveAttribute]) * 1000;
+      })
+    );
+    await sleep(Math.max(...expiries) - Date.now() + 100);
     // Still in the table, past their expiresAt: the refusals below come from the server checking it, not from a
     // TTL deletion.
     for (const sessionId of [foreseen, unforeseen]) {

@@ -3,13 +3,14 @@ import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ensureSessionTable } from '../../infra/local/session-table.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 import { call, login as loginOverHttp } from '../e2e/http.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
+import { coldStart } from '../support/handlers.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
@@ -95,19 +96,13 @@ beforeAll(async () => {
   stub = await startWeChatStub({ appId: APP_ID, appSecret: APP_SECRET });
   await startDynamoDb();
   // One cold start for the whole file: every step below reuses these instances, as a warm Lambda would.
-  vi.resetModules();
-  Object.assign(process.env, {
+  ({ login, authorizer, logout } = await coldStart(['login', 'authorizer', 'logout'], {
     TABLE_NAME: TABLE,
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`,
     WECHAT_APP_ID: APP_ID,
     WECHAT_APP_SECRET: APP_SECRET,
     WECHAT_API_BASE_URL: stub.baseUrl,
-  });
-  const load = async (name: string) =>
-    ((await import(`../../functions/${name}/handler.ts`)) as { handler: Handler }).handler;
-  login = await load('login');
-  authorizer = await load('authorizer');
-  logout = await load('logout');
+  }));
   twin = await startTwin({ DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`, TABLE_NAME: TABLE });
 });
 

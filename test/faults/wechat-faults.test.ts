@@ -2,11 +2,12 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { defaults } from '../../functions/shared/defaults.js';
 import { sizingOf } from '../../infra/function-sizing.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { coldStart } from '../support/handlers.js';
 
 /**
  * WeChat misbehaving at the transport level, played by a small HTTP server whose behaviour the login code picks.
@@ -76,14 +77,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   tableName = await createTestTable();
-  vi.resetModules();
-  Object.assign(process.env, {
+  ({ login } = await coldStart(['login'], {
     TABLE_NAME: tableName,
     WECHAT_APP_ID: 'wx9999000011112222',
     WECHAT_APP_SECRET: 'faults-secret',
     WECHAT_API_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  });
-  login = ((await import('../../functions/login/handler.js')) as { handler: Handler }).handler;
+  }));
 });
 
 afterAll(async () => {

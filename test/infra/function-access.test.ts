@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACCESS_TOKEN_KEY } from '../../functions/shared/dynamodb-access-token-persistence.js';
-import { SESSION_KEY_PREFIX, USER_KEY_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
+import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../functions/shared/dynamodb-session-persistence.js';
 import { functionNames } from '../../functions/shared/routes.js';
 import { handlerEntry } from '../../infra/bundling.js';
 import {
@@ -53,8 +53,8 @@ describe('function access map (infra/function-access.ts)', () => {
 
   it("grants on key patterns that match the keys the persistence layers build, and not each other's", () => {
     const keys: Record<ItemKind, string> = {
-      session: SESSION_KEY_PREFIX + 'a'.repeat(64),
-      user: `${USER_KEY_PREFIX}oAbC123`,
+      session: SESSION_PK_PREFIX + 'a'.repeat(64),
+      user: `${USER_PK_PREFIX}oAbC123`,
       token: ACCESS_TOKEN_KEY,
     };
     const kinds = Object.keys(keys) as ItemKind[];

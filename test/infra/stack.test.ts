@@ -10,7 +10,20 @@ import { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routes } from '../.
 import { sessionTable } from '../../functions/shared/table.js';
 import { functionAccess, leadingKeysOf, readsAppSecret, tableActionsOf } from '../../infra/function-access.js';
 import type { WeChatLoginStack } from '../../infra/stack.js';
-import { APP_ID, type Json, type Resource, resourcesOf, synth } from './synth.js';
+import {
+  APP_ID,
+  type Json,
+  type Resource,
+  type Statement,
+  actionsOn,
+  asArray,
+  byJson,
+  refersTo,
+  resourcesOf,
+  statementsOf,
+  synth,
+  tableGrantsIn,
+} from './synth.js';
 
 /**
  * What each core function may do to the table, and to which items (the partition key prefixes of the
@@ -23,7 +36,6 @@ const expectedTableGrants: Record<string, { actions: string[]; leadingKeys: stri
   me: [],
   products: [],
 };
-const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 const expectedTableActions = (fn: string): string[] =>
   [...new Set(expectedTableGrants[fn]!.flatMap((grant) => grant.actions))].sort();
 
@@ -49,16 +61,6 @@ const SECRET_READERS = ['login', 'wx-phone', 'wx-session-key-status'];
 /** API Gateway's own limit on a Lambda authorizer's answer. */
 const API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS = 10;
 
-const asArray = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
 const ids = (stack: WeChatLoginStack, fn: string) => {
   const construct = stack.functions.get(fn);
   if (!construct) throw new Error(`no function ${fn}`);
@@ -74,35 +76,6 @@ const logicalIdOfType = (resources: Record<string, Resource>, type: string): str
   expect(found).toHaveLength(1);
   return found[0]![0];
 };
-
-/** Every statement granted to a role, from its attached policies and its inline ones. */
-const statementsOf = (resources: Record<string, Resource>, roleId: string): Statement[] => {
-  const attached = Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
-    .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(`"${roleId}"`))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-  const inline = asArray(resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[])
-    .flatMap((policy) => policy.PolicyDocument.Statement);
-  return [...attached, ...inline];
-};
-
-const refersTo = (value: unknown, logicalId: string): boolean => JSON.stringify(value).includes(`"${logicalId}"`);
-
-const actionsOn = (statements: Statement[], logicalId: string): string[] =>
-  statements
-    .filter((statement) => refersTo(statement.Resource, logicalId))
-    .flatMap((statement) => asArray(statement.Action))
-    .sort();
-
-/** Each statement on the table as its actions and its LeadingKeys patterns, in a stable order. */
-const tableGrantsIn = (statements: Statement[], tableId: string) =>
-  statements
-    .filter((statement) => refersTo(statement.Resource, tableId))
-    .map((statement) => ({
-      actions: asArray(statement.Action).sort(),
-      leadingKeys: asArray(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort(),
-    }))
-    .sort(byJson);
 
 const variablesOf = (resources: Record<string, Resource>, fnId: string): Json =>
   (resources[fnId]!.Properties!.Environment as { Variables: Json }).Variables;

@@ -1,42 +1,26 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { startWeChatStub, type RunningWeChatStub } from '../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
+import { throughGateway } from '../support/gateway.js';
+import { coldStart as coldStartHandlers, type LambdaHandler } from '../support/handlers.js';
 
 /**
  * The real handlers, wired as in Lambda (config from the environment, DynamoDB document client, global fetch),
  * against DynamoDB Local and the WeChat stub over real HTTP. Only the API Gateway hop is simulated, with payload
  * 2.0 events shaped like AWS's samples.
  */
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-interface Handlers {
-  login: Handler;
-  authorizer: Handler;
-  me: Handler;
-  products: Handler;
-  logout: Handler;
-}
+const FUNCTIONS = ['login', 'authorizer', 'me', 'products', 'logout'] as const;
+type Handlers = Record<(typeof FUNCTIONS)[number], LambdaHandler>;
 
 const db = testDocumentClient();
 let stub: RunningWeChatStub;
 
 /** Imports a fresh set of handlers (a cold start) with the given environment. */
-const coldStart = async (env: Record<string, string>): Promise<Handlers> => {
-  vi.resetModules();
-  Object.assign(process.env, env);
-  const load = async (name: string) =>
-    ((await import(`../../functions/${name}/handler.ts`)) as { handler: Handler }).handler;
-  return {
-    login: await load('login'),
-    authorizer: await load('authorizer'),
-    me: await load('me'),
-    products: await load('products'),
-    logout: await load('logout'),
-  };
-};
+const coldStart = (env: Record<string, string>): Promise<Handlers> => coldStartHandlers(FUNCTIONS, env);
 
 const loginWith = async (handlers: Handlers, code: string, base64 = false) => {
   const body = JSON.stringify({ code });
@@ -56,18 +40,8 @@ const authorize = async (handlers: Handlers, sessionId: string) =>
     context?: Record<string, string>;
   };
 
-const callProtected = async (handlers: Handlers, fn: keyof Handlers, method: string, path: string, sessionId: string) => {
-  const decision = await authorize(handlers, sessionId);
-  if (!decision.isAuthorized) return { status: 403, body: undefined };
-  const event = httpEvent({
-    method,
-    path,
-    headers: { 'X-Session-Id': sessionId },
-    authorizerContext: decision.context as { openid: string },
-  });
-  const response = (await handlers[fn](event, lambdaContext(fn))) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
-};
+const callProtected = (handlers: Handlers, fn: keyof Handlers, method: string, path: string, sessionId: string) =>
+  throughGateway(handlers.authorizer, { fn, handler: handlers[fn] }, { method, path, sessionId });
 
 const storedSession = async (tableName: string, sessionId: string) =>
   (await db.send(new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true }))).Item;

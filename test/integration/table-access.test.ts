@@ -8,7 +8,9 @@ import { rawDataSignature } from '../../functions/shared/wechat-crypto.js';
 import { type ItemKind, accessOf } from '../../infra/function-access.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
-import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
+import { httpEvent, lambdaContext } from '../support/events.js';
+import { throughGateway } from '../support/gateway.js';
+import { coldStart } from '../support/handlers.js';
 import { encryptLikeWeChat } from '../wx/support/wechat-vectors.js';
 
 /**
@@ -94,22 +96,8 @@ const sessionKeyOf = (sessionId: string) => ({
 });
 
 /** An API Gateway hop: the authorizer, then the route's function with the authorizer's context. */
-const call = async (fn: string, method: string, path: string, session: Session, body?: unknown) => {
-  const decision = (await handlers.authorizer!(
-    authorizerEvent({ sessionId: session.sessionId, method, path }),
-    lambdaContext('authorizer')
-  )) as { isAuthorized: boolean; context?: { openid: string } };
-  if (!decision.isAuthorized) return { status: 403, body: {} as Record<string, unknown> };
-  const event = httpEvent({
-    method,
-    path,
-    headers: { 'X-Session-Id': session.sessionId },
-    authorizerContext: decision.context!,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const response = (await handlers[fn]!(event, lambdaContext(fn))) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: JSON.parse(String(response.body ?? '{}')) as Record<string, unknown> };
-};
+const call = (fn: string, method: string, path: string, session: Session, body?: unknown) =>
+  throughGateway(handlers.authorizer!, { fn, handler: handlers[fn]! }, { method, path, sessionId: session.sessionId, body });
 
 /** Removes the user's newest-session_key item, as for a session written before user items existed. */
 const forgetUserItem = (openid: string) =>
@@ -126,17 +114,8 @@ const kindOf = (pk: string): ItemKind | undefined =>
 beforeAll(async () => {
   stub = await startWeChatStub({ appId: APP_ID, appSecret: SECRET });
   tableName = await createTestTable();
-  vi.resetModules();
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    WECHAT_APP_ID: APP_ID,
-    WECHAT_APP_SECRET: SECRET,
-    WECHAT_API_BASE_URL: stub.baseUrl,
-  });
-  for (const fn of functionNames()) {
-    recorder.owner = fn;
-    handlers[fn] = ((await import(`../../functions/${fn}/handler.ts`)) as { handler: Handler }).handler;
-  }
+  const env = { TABLE_NAME: tableName, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: SECRET, WECHAT_API_BASE_URL: stub.baseUrl };
+  Object.assign(handlers, await coldStart(functionNames(), env, (fn) => (recorder.owner = fn)));
   recorder.owner = '';
 
   // Every function's flows, the rarer paths included (renewal, the fallback to the session's own key, a session_key

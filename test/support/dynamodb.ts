@@ -22,4 +22,4 @@ const createTestTable = async (options: { ttl?: boolean } = {}): Promise<string>
   return tableName;
 };
 
-export { createTestTable, testDocumentClient, testDynamoDbClient };
+export { createTestTable, testDocumentClient };

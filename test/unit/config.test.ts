@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   type Env,
+  readLocalAwsSettings,
+  readServiceName,
   readSessionConfig,
   readTableConfig,
   readWeChatConfig,
@@ -150,5 +152,29 @@ describe('readWeChatConfig', () => {
     );
     expect(error.variable).toBe('WECHAT_APP_ID');
     expect(error.message).not.toContain('local-secret');
+  });
+});
+
+describe('readLocalAwsSettings (DynamoDB Local only)', () => {
+  it('uses placeholders when no AWS region or credentials are set, so no AWS account is needed', () => {
+    expect(readLocalAwsSettings({})).toEqual({
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  it('uses the AWS variables when they are set', () => {
+    const env = { AWS_REGION: 'ap-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-key' };
+    expect(readLocalAwsSettings(env)).toEqual({
+      region: 'ap-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-key' },
+    });
+  });
+});
+
+describe('readServiceName', () => {
+  it('is POWERTOOLS_SERVICE_NAME when set, else wechat-login', () => {
+    expect(readServiceName({ POWERTOOLS_SERVICE_NAME: 'shop-login' })).toBe('shop-login');
+    expect(readServiceName({})).toBe('wechat-login');
   });
 });

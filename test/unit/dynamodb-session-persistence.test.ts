@@ -62,11 +62,6 @@ beforeEach(() => {
   dynamodb.reset();
 });
 
-it('uses the shared table definition: key pk, TTL attribute expiresAt', () => {
-  expect(sessionTable.partitionKey.name).toBe('pk');
-  expect(sessionTable.timeToLiveAttribute).toBe('expiresAt');
-});
-
 describe('put', () => {
   const latest = {
     openid: 'o-user-1',
@@ -213,7 +208,8 @@ describe('extend', () => {
   });
 
   it('rethrows a plain error that merely looks like a failed condition', async () => {
-    const error = Object.assign(new Error('boom'), { name: 'ServiceUnavailable' });
+    // Named like DynamoDB's, but not one the SDK raised: it must not pass for "the item is gone".
+    const error = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
     dynamodb.on(UpdateCommand).rejects(error);
     await expect(persistence.extend(KEY, NEW_EXPIRY, NOW)).rejects.toBe(error);
   });

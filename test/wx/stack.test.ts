@@ -4,7 +4,16 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WeChatLoginStack } from '../../infra/stack.js';
-import { type Resource, resourcesOf, synth } from '../infra/synth.js';
+import {
+  type Resource,
+  actionsOn,
+  asArray,
+  byJson,
+  resourcesOf,
+  statementsOf,
+  synth,
+  tableGrantsIn,
+} from '../infra/synth.js';
 
 /**
  * The session_key services in the synthesized stack: behind the authorizer, each with exactly the access it uses,
@@ -43,14 +52,6 @@ const expected = {
   },
 } as const;
 
-type Statement = {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
-};
-const byJson = (a: unknown, b: unknown): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
 let stack: WeChatLoginStack;
 let template: Template;
 let resources: Record<string, Resource>;
@@ -63,11 +64,6 @@ beforeAll(() => {
 const roleOf = (fn: string) => stack.getLogicalId(stack.functions.get(fn)!.role.node.defaultChild as CfnRole);
 const functionOf = (fn: string) => stack.getLogicalId(stack.functions.get(fn)!.fn.node.defaultChild as CfnFunction);
 const tableId = () => stack.getLogicalId(stack.table.node.defaultChild as never);
-
-const statementsOf = (roleId: string): Statement[] =>
-  Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(`"${roleId}"`))
-    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 
 describe('the session_key services in the stack', () => {
   it.each(Object.entries(expected))('routes %s behind the session authorizer', (fn, { route }) => {
@@ -82,11 +78,8 @@ describe('the session_key services in the stack', () => {
   });
 
   it.each(Object.entries(expected))('grants %s exactly its table actions, and the secret only if it fetches the token', (fn, access) => {
-    const statements = statementsOf(roleOf(fn));
-    const onTable = statements
-      .filter((s) => JSON.stringify(s.Resource).includes(`"${tableId()}"`))
-      .flatMap((s) => asArray(s.Action));
-    expect([...new Set(onTable)].sort()).toEqual([...access.table]);
+    const statements = statementsOf(resources, roleOf(fn));
+    expect([...new Set(actionsOn(statements, tableId()))]).toEqual([...access.table]);
     const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
     expect(secretActions).toEqual(access.secret ? ['secretsmanager:GetSecretValue'] : []);
   });
@@ -94,13 +87,7 @@ describe('the session_key services in the stack', () => {
   it.each(Object.entries(expected))(
     'limits %s to the item kinds it uses: a dynamodb:LeadingKeys condition on each table statement',
     (fn, access) => {
-      const grants = statementsOf(roleOf(fn))
-        .filter((s) => JSON.stringify(s.Resource).includes(`"${tableId()}"`))
-        .map((s) => ({
-          actions: asArray(s.Action).sort(),
-          leadingKeys: asArray(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort(),
-        }))
-        .sort(byJson);
+      const grants = tableGrantsIn(statementsOf(resources, roleOf(fn)), tableId());
       expect(grants).toEqual([...access.grants].sort(byJson));
     }
   );

@@ -1,12 +1,14 @@
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_KEY } from '../../functions/shared/dynamodb-access-token-persistence.js';
 import { hashSessionId } from '../../functions/shared/session-id.js';
 import { rawDataSignature } from '../../functions/shared/wechat-crypto.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
-import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
+import { httpEvent, lambdaContext } from '../support/events.js';
+import { throughGateway } from '../support/gateway.js';
+import { coldStart as coldStartHandlers, type LambdaHandler } from '../support/handlers.js';
 import { encryptLikeWeChat } from './support/wechat-vectors.js';
 
 /**
@@ -17,7 +19,7 @@ const APP_ID = 'wx5555666677778888';
 const SECRET = 'wx-flow-secret';
 const FUNCTIONS = ['login', 'authorizer', 'wx-decrypt', 'wx-verify', 'wx-session-key-status', 'wx-phone'] as const;
 type Fn = (typeof FUNCTIONS)[number];
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+type Handler = LambdaHandler;
 
 const db = testDocumentClient();
 let stub: RunningWeChatStub;
@@ -25,20 +27,14 @@ let stub: RunningWeChatStub;
 /** The table the handlers of the latest cold start use. */
 let currentTable = '';
 
-const coldStart = async (tableName: string): Promise<Record<Fn, Handler>> => {
+const coldStart = (tableName: string): Promise<Record<Fn, Handler>> => {
   currentTable = tableName;
-  vi.resetModules();
-  Object.assign(process.env, {
+  return coldStartHandlers(FUNCTIONS, {
     TABLE_NAME: tableName,
     WECHAT_APP_ID: APP_ID,
     WECHAT_APP_SECRET: SECRET,
     WECHAT_API_BASE_URL: stub.baseUrl,
   });
-  const handlers = {} as Record<Fn, Handler>;
-  for (const fn of FUNCTIONS) {
-    handlers[fn] = ((await import(`../../functions/${fn}/handler.ts`)) as { handler: Handler }).handler;
-  }
-  return handlers;
 };
 
 interface Session {
@@ -62,29 +58,8 @@ const login = async (handlers: Record<Fn, Handler>, code: string): Promise<Sessi
 };
 
 /** An API Gateway hop: the authorizer first, then the route's function with the authorizer's context. */
-const call = async (
-  handlers: Record<Fn, Handler>,
-  fn: Fn,
-  method: string,
-  path: string,
-  session: Session,
-  body?: unknown
-) => {
-  const decision = (await handlers.authorizer(authorizerEvent({ sessionId: session.sessionId, method, path }), lambdaContext('authorizer'))) as {
-    isAuthorized: boolean;
-    context?: { openid: string };
-  };
-  if (!decision.isAuthorized) return { status: 403, body: undefined as unknown as Record<string, unknown> };
-  const event = httpEvent({
-    method,
-    path,
-    headers: { 'X-Session-Id': session.sessionId },
-    authorizerContext: decision.context!,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const response = (await handlers[fn](event, lambdaContext(fn))) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
-};
+const call = (handlers: Record<Fn, Handler>, fn: Fn, method: string, path: string, session: Session, body?: unknown) =>
+  throughGateway(handlers.authorizer, { fn, handler: handlers[fn] }, { method, path, sessionId: session.sessionId, body });
 
 const decrypt = (handlers: Record<Fn, Handler>, session: Session, data: unknown, sessionKey: string) =>
   call(handlers, 'wx-decrypt', 'POST', '/wx/decrypt', session, encryptLikeWeChat(data, sessionKey));

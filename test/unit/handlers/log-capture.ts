@@ -26,4 +26,15 @@ const captureLogs = () => {
   };
 };
 
-export { captureLogs };
+/** Runs `action` with the logs captured; the capture ends, and the log level is restored, whatever happens. */
+const logsDuring = async <T>(action: () => Promise<T>): Promise<{ result: T; lines: string[]; text: string }> => {
+  const logs = captureLogs();
+  try {
+    const result = await action();
+    return { result, lines: logs.lines, text: logs.text() };
+  } finally {
+    logs.restore();
+  }
+};
+
+export { logsDuring };

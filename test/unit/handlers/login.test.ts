@@ -16,7 +16,7 @@ import { WeChatClient } from '../../../functions/shared/wechat-client.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
 import { type ScriptedReply, fakeFetch } from '../fakes/fake-fetch.js';
 import { InMemorySessionPersistence } from '../fakes/in-memory-session-persistence.js';
-import { captureLogs } from './log-capture.js';
+import { logsDuring } from './log-capture.js';
 
 const TTL = 7 * 24 * 60 * 60;
 const MAX_AGE = 30 * 24 * 60 * 60;
@@ -238,17 +238,11 @@ describe('POST /login: WeChat failures (no session created)', () => {
     'errcode %i (our misconfiguration) → 500, with an error log and a message revealing nothing',
     async (errcode) => {
       const { invoke, persistence } = setup([{ errcode, errmsg: `invalid appid/appsecret ${SECRET}` }]);
-      const logs = captureLogs();
-      let response: APIGatewayProxyStructuredResultV2;
-      try {
-        response = await invoke(loginEvent(JSON.stringify({ code: 'abc' })));
-      } finally {
-        logs.restore();
-      }
+      const { result: response, lines } = await logsDuring(() => invoke(loginEvent(JSON.stringify({ code: 'abc' }))));
       const body = expectError(response, 500, 'internal_error');
       expect(body.message).toBe('Internal server error');
       expect(JSON.stringify(body)).not.toMatch(/appid|secret|40013|40125|misconfigured/i);
-      const errorLines = logs.lines.filter((line) => line.includes('"level":"ERROR"'));
+      const errorLines = lines.filter((line) => line.includes('"level":"ERROR"'));
       expect(errorLines).toHaveLength(1);
       expect(errorLines[0]).toContain(String(errcode));
       expect(persistence.calls).toEqual([]);
@@ -270,16 +264,9 @@ describe('POST /login: nothing secret reaches the logs', () => {
     ['busy twice', [{ errcode: -1 }, { errcode: -1 }]],
   ])('%s: no app secret, session_key or session id in any log line', async (_case, script) => {
     const { invoke } = setup(script);
-    const logs = captureLogs();
-    let response: APIGatewayProxyStructuredResultV2;
-    try {
-      response = await invoke(loginEvent(JSON.stringify({ code: 'abc' })));
-    } finally {
-      logs.restore();
-    }
-    const text = logs.text();
+    const { result: response, lines, text } = await logsDuring(() => invoke(loginEvent(JSON.stringify({ code: 'abc' }))));
     // Every failure is logged, so an empty capture would mean the capture broke, not that nothing leaked.
-    if (response.statusCode !== 200) expect(logs.lines.length).toBeGreaterThan(0);
+    if (response.statusCode !== 200) expect(lines.length).toBeGreaterThan(0);
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(SESSION_KEY);
     expect(response.body ?? '').not.toContain(SECRET);

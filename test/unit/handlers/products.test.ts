@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/products/handler.js';
 import type { AuthorizedEvent } from '../../../functions/shared/caller.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
-import { captureLogs } from './log-capture.js';
+import { logsDuring } from './log-capture.js';
 
 const bodyOf = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? 'null') as unknown[];
 
@@ -27,13 +27,8 @@ describe('GET /products', () => {
 
   it('reads the caller the authorizer identified, and tags its log line with it', async () => {
     const event = httpEvent({ method: 'GET', path: '/products', authorizerContext: { openid: 'oOther' } });
-    const logs = captureLogs();
-    try {
-      await handler(event, lambdaContext('products'));
-    } finally {
-      logs.restore();
-    }
-    const line = logs.lines.map((text) => JSON.parse(text)).find((entry) => entry.message === 'products listed');
+    const { lines } = await logsDuring(() => handler(event, lambdaContext('products')));
+    const line = lines.map((text) => JSON.parse(text)).find((entry) => entry.message === 'products listed');
     expect(line).toMatchObject({ openid: 'oOther' });
   });
 

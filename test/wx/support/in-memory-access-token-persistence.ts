@@ -13,10 +13,9 @@ import type {
 class InMemoryAccessTokenPersistence implements AccessTokenPersistence {
   token: CachedAccessToken | undefined;
   lockState: RefreshLock | undefined;
-  readonly ops: string[] = [];
 
   async read(): Promise<AccessTokenState> {
-    await this.tick('read');
+    await this.tick();
     return {
       ...(this.token ? { token: { ...this.token } } : {}),
       ...(this.lockState ? { lock: { ...this.lockState } } : {}),
@@ -24,14 +23,14 @@ class InMemoryAccessTokenPersistence implements AccessTokenPersistence {
   }
 
   async lock(owner: string, now: number, until: number): Promise<boolean> {
-    await this.tick('lock');
+    await this.tick();
     if (this.lockState && this.lockState.expiresAt > now) return false;
     this.lockState = { owner, expiresAt: until };
     return true;
   }
 
   async save(token: CachedAccessToken, owner: string): Promise<boolean> {
-    await this.tick('save');
+    await this.tick();
     if (this.lockState?.owner !== owner) return false;
     if (this.token && this.token.expiresAt > token.expiresAt) return false;
     this.token = { ...token };
@@ -40,19 +39,18 @@ class InMemoryAccessTokenPersistence implements AccessTokenPersistence {
   }
 
   async unlock(owner: string): Promise<void> {
-    await this.tick('unlock');
+    await this.tick();
     if (this.lockState?.owner === owner) this.lockState = undefined;
   }
 
   async expire(token: CachedAccessToken): Promise<boolean> {
-    await this.tick('expire');
+    await this.tick();
     if (this.token?.value !== token.value || this.token.expiresAt !== token.expiresAt) return false;
     this.token = undefined;
     return true;
   }
 
-  private async tick(op: string): Promise<void> {
-    this.ops.push(op);
+  private async tick(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
