@@ -59,16 +59,16 @@ const functionAccess: Readonly<Record<string, FunctionAccess>> = {
   me: { table: [], config: [] },
   products: { table: [], config: [] },
   /**
-   * Read the user's newest session_key and, for sessions older than that record, the session itself. Decrypt also
-   * checks the plaintext's watermark against the AppID; verify needs no AppID.
+   * Read the user's newest session_key (the authorizer has already checked the session). Decrypt also checks the
+   * plaintext's watermark against the AppID; verify needs no AppID.
    */
   'wx-decrypt': {
-    table: [{ items: ['session', 'user'], actions: ['dynamodb:GetItem'] }],
-    config: ['readSessionConfig', 'readAppIdConfig'],
+    table: [{ items: ['user'], actions: ['dynamodb:GetItem'] }],
+    config: ['readTableConfig', 'readAppIdConfig'],
   },
   'wx-verify': {
-    table: [{ items: ['session', 'user'], actions: ['dynamodb:GetItem'] }],
-    config: ['readSessionConfig'],
+    table: [{ items: ['user'], actions: ['dynamodb:GetItem'] }],
+    config: ['readTableConfig'],
   },
   /**
    * Reads the newest session_key (as decrypt does); deletes the calling session when WeChat says its session_key is
@@ -77,7 +77,7 @@ const functionAccess: Readonly<Record<string, FunctionAccess>> = {
    */
   'wx-session-key-status': {
     table: [
-      { items: ['session', 'user'], actions: ['dynamodb:GetItem'] },
+      { items: ['user'], actions: ['dynamodb:GetItem'] },
       { items: ['session'], actions: ['dynamodb:DeleteItem'] },
       { items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     ],

@@ -159,7 +159,7 @@ class WeChatLoginStack extends Stack {
       const access = accessOf(name);
       functions.set(
         name,
-        new BackendFunction(this, `${pascalCase(name)}`, {
+        new BackendFunction(this, pascalCase(name), {
           name,
           access,
           sizing: sizingOf(name),

@@ -84,8 +84,8 @@ class AccessTokenCache {
     this.refreshMarginMs = options.refreshMarginMs ?? defaults.accessTokenRefreshMarginSeconds * 1000;
     this.leaseMs = options.leaseMs ?? defaults.accessTokenLockLeaseMs;
     this.maxWaitMs = options.maxWaitMs ?? defaults.accessTokenMaxWaitMs;
-    this.pollMs = options.pollMs ?? 100;
-    this.minRemainingMs = options.minRemainingMs ?? 60_000;
+    this.pollMs = options.pollMs ?? defaults.accessTokenPollMs;
+    this.minRemainingMs = options.minRemainingMs ?? defaults.accessTokenMinRemainingMs;
   }
 
   /**
@@ -113,14 +113,14 @@ class AccessTokenCache {
     for (;;) {
       const { token, lock } = await this.persistence.read();
       const now = this.clock();
-      if (token && now < token.expiresAt - this.refreshMarginMs) return token;
+      if (token && this.isFresh(token, now)) return token;
       if (!lock || lock.expiresAt <= now) {
         const owner = randomUUID();
         if (await this.persistence.lock(owner, now, now + this.leaseMs)) {
           // A refresher saves and frees the lock in one write, so a lock taken after our read may follow a save we
           // did not see: look again before fetching (one more read per refresh, not per call).
           const { token: saved } = await this.persistence.read();
-          if (saved && this.clock() < saved.expiresAt - this.refreshMarginMs) {
+          if (saved && this.isFresh(saved, this.clock())) {
             await this.persistence.unlock(owner);
             return saved;
           }
@@ -134,6 +134,11 @@ class AccessTokenCache {
       }
       await this.sleep(this.pollMs);
     }
+  }
+
+  /** Whether `token` has more than the refresh margin left at `now`, so no refresh is due. */
+  private isFresh(token: CachedAccessToken, now: number): boolean {
+    return now < token.expiresAt - this.refreshMarginMs;
   }
 
   private async refresh(owner: string): Promise<CachedAccessToken> {

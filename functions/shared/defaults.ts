@@ -20,6 +20,10 @@ const defaults = {
   accessTokenLockLeaseMs: 5000,
   /** How long a caller waits for another caller's refresh before giving up with wechat_busy. */
   accessTokenMaxWaitMs: 3000,
+  /** How often a waiting caller looks at the table again while another caller refreshes. */
+  accessTokenPollMs: 100,
+  /** While another caller refreshes, a cached token is still handed out if it has at least this long left. */
+  accessTokenMinRemainingMs: 60_000,
 } as const;
 
 export { defaults };

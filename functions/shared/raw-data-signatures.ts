@@ -8,7 +8,7 @@ import { verifyRawDataSignature } from './wechat-crypto.js';
  *
  * @example
  * const signatures = new RawDataSignatures(sessionKeys);
- * const valid = await signatures.verify(caller, sessionId, { rawData, signature });
+ * const valid = await signatures.verify(caller, { rawData, signature });
  */
 class RawDataSignatures {
   constructor(private readonly keys: Pick<SessionKeys, 'current'>) {}
@@ -16,10 +16,9 @@ class RawDataSignatures {
   /** Whether `signature` is sha1(rawData + session_key) for the user's newest session_key. */
   async verify(
     caller: CallerIdentity,
-    sessionId: string | undefined,
     input: { rawData: string; signature: string }
   ): Promise<boolean> {
-    const sessionKey = await this.keys.current(caller, sessionId);
+    const sessionKey = await this.keys.current(caller);
     if (!sessionKey) return false;
     return verifyRawDataSignature({ ...input, sessionKey });
   }

@@ -1,7 +1,7 @@
 import type { AccessTokenCache } from './access-token-cache.js';
 import { logger } from './logger.js';
 import type { SessionKeys } from './session-keys.js';
-import type { CallerIdentity } from './session-store.js';
+import type { CallerIdentity, SessionStore } from './session-store.js';
 import type { WeChatClient } from './wechat-client.js';
 
 /**
@@ -9,25 +9,26 @@ import type { WeChatClient } from './wechat-client.js';
  * session is deleted: its next request is denied (403) and the client logs in again, which gets a new session_key.
  *
  * @example
- * const status = new SessionKeyStatus(sessionKeys, accessTokens, wechat);
+ * const status = new SessionKeyStatus(sessionKeys, sessions, accessTokens, wechat);
  * const valid = await status.check(caller, sessionId);
  */
 class SessionKeyStatus {
   constructor(
-    private readonly keys: Pick<SessionKeys, 'current' | 'revoke'>,
+    private readonly keys: Pick<SessionKeys, 'current'>,
+    private readonly sessions: Pick<SessionStore, 'revoke'>,
     private readonly tokens: Pick<AccessTokenCache, 'withToken'>,
     private readonly wechat: Pick<WeChatClient, 'checkSessionKey'>
   ) {}
 
   async check(caller: CallerIdentity, sessionId: string | undefined): Promise<boolean> {
-    const sessionKey = await this.keys.current(caller, sessionId);
+    const sessionKey = await this.keys.current(caller);
     const valid =
       sessionKey !== undefined &&
       (await this.tokens.withToken((accessToken) =>
         this.wechat.checkSessionKey({ accessToken, openid: caller.openid, sessionKey })
       ));
     if (!valid) {
-      await this.keys.revoke(sessionId);
+      await this.sessions.revoke(sessionId);
       logger.info('session_key no longer valid: the calling session was ended');
     }
     return valid;

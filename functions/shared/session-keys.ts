@@ -1,4 +1,4 @@
-import type { CallerIdentity, Clock, SessionStore } from './session-store.js';
+import type { CallerIdentity, Clock } from './session-store.js';
 import { systemClock } from './session-store.js';
 
 /** The session_key of a user's latest login. Times are epoch seconds; `expiresAt` is the TTL attribute. */
@@ -16,32 +16,24 @@ interface LatestSessionKeyReader {
 
 /**
  * Which session_key serves a caller. WeChat keeps one valid session_key per user and a later wx.login may rotate
- * it, so the answer is the key of the user's latest login, whichever of the user's sessions asks.
+ * it, so the answer is the key of the user's latest login, whichever of the user's sessions asks. Every login writes
+ * that record together with its session, and the record outlives all of the user's sessions.
  *
  * @example
- * const keys = new SessionKeys(persistence, sessionStore);
- * const sessionKey = await keys.current(callerOf(event), sessionIdOf(event)); // undefined: log in again
+ * const keys = new SessionKeys(persistence);
+ * const sessionKey = await keys.current(callerOf(event)); // undefined: log in again
  */
 class SessionKeys {
   constructor(
     private readonly latest: LatestSessionKeyReader,
-    private readonly sessions: Pick<SessionStore, 'find' | 'revoke'>,
     private readonly clock: Clock = systemClock
   ) {}
 
   /** The newest session_key for the caller, or undefined when none is known any more. */
-  async current(caller: CallerIdentity, sessionId: string | undefined): Promise<string | undefined> {
+  async current(caller: CallerIdentity): Promise<string | undefined> {
     const latest = await this.latest.getLatestSessionKey(caller.openid);
     // Expired by our own clock, whether or not TTL has removed it yet (see table.ts).
-    if (latest && latest.expiresAt > Math.floor(this.clock() / 1000)) return latest.sessionKey;
-    // Sessions written before per-user records existed carry their own key.
-    const own = await this.sessions.find(sessionId);
-    return own && own.openid === caller.openid ? own.sessionKey : undefined;
-  }
-
-  /** Ends the calling session, so its next request is denied and the client logs in again. */
-  async revoke(sessionId: string | undefined): Promise<void> {
-    await this.sessions.revoke(sessionId);
+    return latest && latest.expiresAt > Math.floor(this.clock() / 1000) ? latest.sessionKey : undefined;
   }
 }
 

@@ -2,8 +2,8 @@
  * The session table, defined once. The CDK stack, the local twin and the tests all build the table from this
  * object, so a change of key or TTL attribute reaches every one of them.
  *
- * Items are keyed by `pk`, a string with a type prefix (`session#<sha256 of the session id>`) so later item kinds
- * (per-user records, a cached access_token) can share the table without colliding with sessions.
+ * Items are keyed by `pk`, a string with a type prefix, so the three item kinds below share one table without
+ * colliding.
  */
 const sessionTable = {
   partitionKey: { name: 'pk', type: 'S' },

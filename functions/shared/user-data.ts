@@ -10,7 +10,7 @@ import { decryptUserData } from './wechat-crypto.js';
  *
  * @example
  * const userData = new UserData(sessionKeys, appId);
- * const data = await userData.decrypt(caller, sessionId, { encryptedData, iv });
+ * const data = await userData.decrypt(caller, { encryptedData, iv });
  */
 class UserData {
   constructor(
@@ -21,10 +21,9 @@ class UserData {
   /** The decrypted JSON; AppError `decrypt_failed` (telling the client to log in again) on any failure. */
   async decrypt(
     caller: CallerIdentity,
-    sessionId: string | undefined,
     input: { encryptedData: string; iv: string }
   ): Promise<Record<string, unknown>> {
-    const sessionKey = await this.keys.current(caller, sessionId);
+    const sessionKey = await this.keys.current(caller);
     if (!sessionKey) {
       throw new AppError('decrypt_failed', 'No session_key is known for you any more: log in again and retry');
     }

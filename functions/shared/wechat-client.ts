@@ -48,15 +48,20 @@ const SESSION_KEY_INVALID = 87009;
 
 type Meanings = Record<number, [ErrorCode, string]>;
 
+/** What every WeChat API may answer: busy (-1), or our AppID / secret rejected (40013 / 40125). */
+const commonMeaning: Meanings = {
+  [BUSY]: ['wechat_busy', 'WeChat is busy; try again shortly'],
+  40013: ['wechat_misconfigured', 'The server is misconfigured'],
+  40125: ['wechat_misconfigured', 'The server is misconfigured'],
+};
+
 /** errcode → how login answers it. Anything not listed means WeChat could not serve us: wechat_unavailable. */
 const errcodeMeaning: Meanings = {
+  ...commonMeaning,
   40029: ['invalid_code', 'The login code is invalid; call wx.login() again'],
   40163: ['invalid_code', 'The login code was already used; call wx.login() again'],
   40226: ['user_blocked', 'WeChat blocked this login as high-risk'],
   45011: ['rate_limited', 'Too many logins for this user; try again in a minute'],
-  [BUSY]: ['wechat_busy', 'WeChat is busy; try again shortly'],
-  40013: ['wechat_misconfigured', 'The server is misconfigured'],
-  40125: ['wechat_misconfigured', 'The server is misconfigured'],
 };
 
 const unavailable = (message: string, errcode?: number, cause?: unknown): WeChatError =>
@@ -64,16 +69,14 @@ const unavailable = (message: string, errcode?: number, cause?: unknown): WeChat
 
 /** errcodes every access_token API shares. A rejected token is wechat_unavailable; callers refresh and retry once. */
 const serverApiMeaning: Meanings = {
-  [BUSY]: ['wechat_busy', 'WeChat is busy; try again shortly'],
-  40001: ['wechat_unavailable', 'WeChat rejected the access token'],
-  42001: ['wechat_unavailable', 'WeChat rejected the access token'],
-  40014: ['wechat_unavailable', 'WeChat rejected the access token'],
+  [BUSY]: commonMeaning[BUSY]!,
+  ...Object.fromEntries(
+    [...ACCESS_TOKEN_REJECTED].map((errcode) => [errcode, ['wechat_unavailable', 'WeChat rejected the access token']])
+  ),
 };
 
 const stableTokenMeaning: Meanings = {
-  [BUSY]: ['wechat_busy', 'WeChat is busy; try again shortly'],
-  40013: ['wechat_misconfigured', 'The server is misconfigured'],
-  40125: ['wechat_misconfigured', 'The server is misconfigured'],
+  ...commonMeaning,
   /** The app's API IP allow-list is on and does not list our egress address. */
   40164: ['wechat_misconfigured', 'The server is misconfigured'],
 };

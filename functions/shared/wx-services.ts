@@ -15,13 +15,11 @@ import { WeChatClient } from './wechat-client.js';
 
 /**
  * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.
- * The user items and the sessions are read through one persistence (one client), the sessions by the same store
- * login and the authorizer use.
+ * The status check reads the user item and ends the calling session through one persistence (one client), the
+ * session through the same store login and the authorizer use.
  */
-const sessionKeys = (client: DynamoDBDocumentClient, config: SessionConfig): SessionKeys => {
-  const persistence = new DynamoDbSessionPersistence(client, config.tableName);
-  return new SessionKeys(persistence, createSessionStore(config, persistence));
-};
+const sessionKeys = (client: DynamoDBDocumentClient, config: TableConfig): SessionKeys =>
+  new SessionKeys(new DynamoDbSessionPersistence(client, config.tableName));
 
 const wechatClient = (config: WeChatConfig): WeChatClient =>
   new WeChatClient({ ...config, appSecret: appSecretProvider(config.appSecret) });
@@ -31,16 +29,22 @@ const accessTokens = (client: DynamoDBDocumentClient, config: TableConfig, wecha
     wechat.fetchStableToken()
   );
 
-const createUserData = (config: SessionConfig, appId: string): UserData =>
+const createUserData = (config: TableConfig, appId: string): UserData =>
   new UserData(sessionKeys(createDocumentClient(config), config), appId);
 
-const createRawDataSignatures = (config: SessionConfig): RawDataSignatures =>
+const createRawDataSignatures = (config: TableConfig): RawDataSignatures =>
   new RawDataSignatures(sessionKeys(createDocumentClient(config), config));
 
 const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfig): SessionKeyStatus => {
   const client = createDocumentClient(config);
   const wechat = wechatClient(wechatConfig);
-  return new SessionKeyStatus(sessionKeys(client, config), accessTokens(client, config, wechat), wechat);
+  const persistence = new DynamoDbSessionPersistence(client, config.tableName);
+  return new SessionKeyStatus(
+    new SessionKeys(persistence),
+    createSessionStore(config, persistence),
+    accessTokens(client, config, wechat),
+    wechat
+  );
 };
 
 const createPhoneNumbers = (config: TableConfig, wechatConfig: WeChatConfig): PhoneNumbers => {

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf, sessionIdOf } from '../shared/caller.js';
-import { readAppIdConfig, readSessionConfig } from '../shared/config.js';
+import { type AuthorizedEvent, callerOf } from '../shared/caller.js';
+import { readAppIdConfig, readTableConfig } from '../shared/config.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http.js';
 import type { UserData } from '../shared/user-data.js';
 import { createUserData } from '../shared/wx-services.js';
@@ -26,11 +26,11 @@ const createHandler = ({ userData }: DecryptDependencies) =>
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {
       const input = parseDecryptRequest(event.body);
-      return json(200, await userData.decrypt(callerOf(event), sessionIdOf(event), input));
+      return json(200, await userData.decrypt(callerOf(event), input));
     });
 
 const handler = createHandler({
-  userData: createUserData(readSessionConfig(), readAppIdConfig().appId),
+  userData: createUserData(readTableConfig(), readAppIdConfig().appId),
 });
 
 export { createHandler, handler };

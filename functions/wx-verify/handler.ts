@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf, sessionIdOf } from '../shared/caller.js';
-import { readSessionConfig } from '../shared/config.js';
+import { type AuthorizedEvent, callerOf } from '../shared/caller.js';
+import { readTableConfig } from '../shared/config.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http.js';
 import type { RawDataSignatures } from '../shared/raw-data-signatures.js';
 import { createRawDataSignatures } from '../shared/wx-services.js';
@@ -20,10 +20,10 @@ const createHandler = ({ signatures }: VerifyDependencies) =>
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {
       const input = parseVerifyRequest(event.body);
-      return json(200, { valid: await signatures.verify(callerOf(event), sessionIdOf(event), input) });
+      return json(200, { valid: await signatures.verify(callerOf(event), input) });
     });
 
 // No AppID: a rawData signature covers only rawData and the session_key.
-const handler = createHandler({ signatures: createRawDataSignatures(readSessionConfig()) });
+const handler = createHandler({ signatures: createRawDataSignatures(readTableConfig()) });
 
 export { createHandler, handler };

@@ -48,7 +48,7 @@ describe('function access map (infra/function-access.ts)', () => {
       expect([...accessOf(fn).config].sort(), fn).toEqual(configReadersCalledBy(fn));
     }
     // The reviewer's point: wx-verify checks signatures only, so it reads no AppID.
-    expect(configReadersCalledBy('wx-verify')).toEqual(['readSessionConfig']);
+    expect(configReadersCalledBy('wx-verify')).toEqual(['readTableConfig']);
   });
 
   it("grants on key patterns that match the keys the persistence layers build, and not each other's", () => {

@@ -51,8 +51,8 @@ const expectedVariables: Record<string, string[]> = {
   logout: SESSION_VARIABLES,
   me: [],
   products: [],
-  'wx-decrypt': [...SESSION_VARIABLES, 'WECHAT_APP_ID'],
-  'wx-verify': SESSION_VARIABLES,
+  'wx-decrypt': ['TABLE_NAME', 'WECHAT_APP_ID'],
+  'wx-verify': ['TABLE_NAME'],
   'wx-session-key-status': [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
   'wx-phone': ['TABLE_NAME', ...WECHAT_VARIABLES],
 };

@@ -34,17 +34,19 @@ const invoke = async (handler: Handler, method: string, path: string, body?: str
   return { status: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
 };
 
+/** The user's newest session_key as the services see it, and the sessions a service ended. */
 const keysWith = (sessionKey: string | undefined) => {
-  const revoked: (string | undefined)[] = [];
+  const revoked: unknown[] = [];
   return {
     revoked,
     keys: {
-      current: async (who: { openid: string }, sessionId: string | undefined) => {
+      current: async (who: { openid: string }) => {
         expect(who.openid).toBe(caller.openid);
-        expect(sessionId).toBe(SESSION_ID);
         return sessionKey;
       },
-      revoke: async (sessionId: string | undefined) => {
+    },
+    sessions: {
+      revoke: async (sessionId: unknown) => {
         revoked.push(sessionId);
       },
     },
@@ -134,10 +136,11 @@ describe('POST /wx/verify', () => {
 
 describe('GET /wx/session-key/status', () => {
   const statusWith = (sessionKey: string | undefined, wechatSays: boolean | Error) => {
-    const { keys, revoked } = keysWith(sessionKey);
+    const { keys, sessions, revoked } = keysWith(sessionKey);
     const checked: unknown[] = [];
     const status = new SessionKeyStatus(
       keys,
+      sessions,
       { withToken: (call) => call('token') },
       {
         checkSessionKey: async (input) => {

@@ -24,22 +24,22 @@ const expected = {
   'wx-decrypt': {
     route: 'POST /wx/decrypt',
     table: ['dynamodb:GetItem'],
-    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] }],
+    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['user#*'] }],
     secret: false,
   },
   'wx-verify': {
     route: 'POST /wx/verify',
     table: ['dynamodb:GetItem'],
-    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] }],
+    grants: [{ actions: ['dynamodb:GetItem'], leadingKeys: ['user#*'] }],
     secret: false,
   },
   'wx-session-key-status': {
     route: 'GET /wx/session-key/status',
     table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     grants: [
-      // The newest session_key (user item), falling back to the session's own; ending the session; the token entry.
+      // The newest session_key (user item); ending the calling session; the token entry.
       { actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] },
-      { actions: ['dynamodb:GetItem'], leadingKeys: ['session#*', 'user#*'] },
+      { actions: ['dynamodb:GetItem'], leadingKeys: ['user#*'] },
       { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] },
     ],
     secret: true,

@@ -108,12 +108,13 @@ describe('session_key rotation', () => {
     }
   });
 
-  it("decrypts for a session written before per-user records existed, with that session's own key", async () => {
-    const session = await login(handlers, 'legacy.1');
-    // As if the login happened before the user record was introduced.
+  it("answers decrypt_failed, telling the client to log in again, once the user's newest session_key is gone", async () => {
+    const session = await login(handlers, 'forgotten.1');
     await db.send(new DeleteCommand({ TableName: currentTable, Key: { pk: `user#${session.openid}` } }));
     const data = { a: 1, watermark: { appid: APP_ID, timestamp: 1 } };
-    expect(await decrypt(handlers, session, data, session.sessionKey)).toEqual({ status: 200, body: data });
+    const answer = await decrypt(handlers, session, data, session.sessionKey);
+    expect(answer).toMatchObject({ status: 400, body: { error: 'decrypt_failed' } });
+    expect(String((answer.body as { message?: unknown }).message)).toMatch(/log in again/);
   });
 });
 
