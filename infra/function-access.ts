@@ -1,12 +1,12 @@
-import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/config.js';
-import { sessionTable } from '../functions/shared/table.js';
+import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/runtime/config.js';
+import { sessionTable } from '../functions/shared/contract/table.js';
 
 /**
  * What each function may touch, declared in one place. The stack grants exactly this and nothing else: a function
- * listed in functions/shared/routes.ts without an entry here fails the synth, so a new function starts with an
+ * listed in functions/shared/contract/routes.ts without an entry here fails the synth, so a new function starts with an
  * explicit decision, never with inherited rights.
  *
- * To add a function: add its route in functions/shared/routes.ts and its entry below. Name single item actions
+ * To add a function: add its route in functions/shared/contract/routes.ts and its entry below. Name single item actions
  * (the union keeps wildcards out at compile time) and the item kinds each applies to; the stack scopes them to the
  * session table's ARN and, with a `dynamodb:LeadingKeys` condition, to keys starting with those kinds' prefixes.
  */
@@ -17,7 +17,7 @@ type TableAction =
   | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem';
 
-/** An item kind of the shared table (functions/shared/table.ts `keyPrefixes`). */
+/** An item kind of the shared table (functions/shared/contract/table.ts `keyPrefixes`). */
 type ItemKind = keyof typeof sessionTable.keyPrefixes;
 
 /** Some actions on some item kinds; one IAM statement each. */
@@ -30,7 +30,7 @@ interface FunctionAccess {
   /** Grants on the session table. Empty: the function gets no table access at all. */
   readonly table: readonly TableGrant[];
   /**
-   * The functions/shared/config.ts readers the handler calls at cold start: the function gets exactly their
+   * The functions/shared/runtime/config.ts readers the handler calls at cold start: the function gets exactly their
    * variables, and the app secret's ARN with permission to read it only through readWeChatConfig.
    */
   readonly config: readonly ConfigReader[];
@@ -138,7 +138,7 @@ const accessOf = (fn: string): FunctionAccess => {
   const access = Object.hasOwn(functionAccess, fn) ? functionAccess[fn] : undefined;
   if (!access) {
     throw new FunctionAccessError(
-      `Function "${fn}" (functions/shared/routes.ts) has no entry in infra/function-access.ts: ` +
+      `Function "${fn}" (functions/shared/contract/routes.ts) has no entry in infra/function-access.ts: ` +
         'declare its table grants and the config readers its handler calls'
     );
   }

@@ -1,4 +1,4 @@
-import { defaults } from '../functions/shared/defaults.js';
+import { defaults } from '../functions/shared/contract/defaults.js';
 
 /**
  * Memory and timeout per function. Most functions take the default; the two with a reason to differ say why.

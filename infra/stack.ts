@@ -3,9 +3,9 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { DeployedVariable } from '../functions/shared/config.js';
-import { defaults } from '../functions/shared/defaults.js';
-import { AUTHORIZER_FUNCTION, functionNames, routes } from '../functions/shared/routes.js';
+import type { DeployedVariable } from '../functions/shared/runtime/config.js';
+import { defaults } from '../functions/shared/contract/defaults.js';
+import { AUTHORIZER_FUNCTION, functionNames, routes } from '../functions/shared/contract/routes.js';
 import { AppSecret } from './constructs/app-secret.js';
 import { BackendFunction } from './constructs/backend-function.js';
 import { SessionApi, pascalCase } from './constructs/session-api.js';
@@ -32,9 +32,9 @@ interface WeChatLoginStackProps extends StackProps {
   readonly appSecretName?: string;
   /** What happens to the table, the log groups and a created secret when the stack is deleted. Default RETAIN. */
   readonly removalPolicy?: RemovalPolicy;
-  /** Idle timeout of a session. Default functions/shared/defaults.ts (7 days). */
+  /** Idle timeout of a session. Default functions/shared/contract/defaults.ts (7 days). */
   readonly sessionTtlSeconds?: number;
-  /** Absolute cap on a session's life from login. Default functions/shared/defaults.ts (30 days). */
+  /** Absolute cap on a session's life from login. Default functions/shared/contract/defaults.ts (30 days). */
   readonly sessionMaxAgeSeconds?: number;
   /** WeChat API host. Default https://api.weixin.qq.com. */
   readonly wechatApiBaseUrl?: string;
@@ -50,7 +50,7 @@ interface WeChatLoginStackProps extends StackProps {
   readonly loginThrottle?: ThrottleLimits;
   /** Retention of the function and access log groups. Default one month. */
   readonly logRetention?: RetentionDays;
-  /** Powertools' service name in every log line. Default functions/shared/defaults.ts (`wechat-login`). */
+  /** Powertools' service name in every log line. Default functions/shared/contract/defaults.ts (`wechat-login`). */
   readonly serviceName?: string;
 }
 
@@ -79,7 +79,7 @@ const validThrottle = (name: string, limits: ThrottleLimits): ThrottleLimits => 
 
 /**
  * The whole login backend: the session table, the app secret, one function per entry of
- * functions/shared/routes.ts (plus the authorizer) with least-privilege roles from infra/function-access.ts, and the
+ * functions/shared/contract/routes.ts (plus the authorizer) with least-privilege roles from infra/function-access.ts, and the
  * HTTP API in front of them.
  */
 class WeChatLoginStack extends Stack {
@@ -138,7 +138,7 @@ class WeChatLoginStack extends Stack {
       removalPolicy,
     });
 
-    // A value for every variable functions/shared/config.ts reads in AWS. Only the secret's ARN: the value is
+    // A value for every variable functions/shared/runtime/config.ts reads in AWS. Only the secret's ARN: the value is
     // fetched at run time.
     const configValues: Readonly<Record<DeployedVariable, string>> = {
       TABLE_NAME: this.table.tableName,

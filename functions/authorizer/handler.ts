@@ -1,9 +1,9 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import type { AuthorizerContext } from '../shared/caller.js';
-import { sessionIdOf } from '../shared/caller.js';
-import { readSessionConfig } from '../shared/config.js';
-import type { SessionStore } from '../shared/session-store.js';
-import { createSessionStore } from '../shared/sessions.js';
+import type { AuthorizerContext } from '../shared/http/caller.js';
+import { sessionIdOf } from '../shared/http/caller.js';
+import { readSessionConfig } from '../shared/runtime/config.js';
+import type { SessionStore } from '../shared/sessions/session-store.js';
+import { createSessionStore } from '../shared/composition-roots/sessions.js';
 
 /** A simple response: the context reaches business Lambdas as `requestContext.authorizer.lambda`. */
 type AuthorizerResult = { isAuthorized: true; context: AuthorizerContext } | { isAuthorized: false };

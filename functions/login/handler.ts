@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { appSecretProvider } from '../shared/app-secret.js';
-import { readSessionConfig, readWeChatConfig } from '../shared/config.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http.js';
-import type { SessionStore } from '../shared/session-store.js';
-import { createSessionStore } from '../shared/sessions.js';
-import { WeChatClient } from '../shared/wechat-client.js';
+import { appSecretProvider } from '../shared/runtime/app-secret.js';
+import { readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import type { SessionStore } from '../shared/sessions/session-store.js';
+import { createSessionStore } from '../shared/composition-roots/sessions.js';
+import { WeChatClient } from '../shared/wechat/client.js';
 import { MAX_BODY_BYTES, parseLoginRequest } from './request.js';
 
 interface LoginDependencies {

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf } from '../shared/caller.js';
-import { httpErrors, json } from '../shared/http.js';
-import { logger } from '../shared/logger.js';
+import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
+import { httpErrors, json } from '../shared/http/http.js';
+import { logger } from '../shared/runtime/logger.js';
 import { sampleProducts } from './catalog.js';
 
 /**

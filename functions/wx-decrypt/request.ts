@@ -1,4 +1,4 @@
-import { jsonObject, stringField } from '../shared/request-body.js';
+import { jsonObject, stringField } from '../shared/http/request-body.js';
 
 /** WeRun data, the largest encryptedData a mini program sends, stays well under this. */
 const MAX_BODY_BYTES = 64 * 1024;

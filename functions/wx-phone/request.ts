@@ -1,4 +1,4 @@
-import { jsonObject, wxCodeField } from '../shared/request-body.js';
+import { jsonObject, wxCodeField } from '../shared/http/request-body.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 

@@ -14,7 +14,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type RouteDefinition, SESSION_HEADER, routeKeyOf } from '../../functions/shared/routes.js';
+import { type RouteDefinition, SESSION_HEADER, routeKeyOf } from '../../functions/shared/contract/routes.js';
 
 interface SessionApiProps {
   readonly routes: readonly RouteDefinition[];
@@ -62,7 +62,7 @@ const pascalCase = (name: string): string =>
     .join('');
 
 /**
- * The HTTP API: one route per entry of functions/shared/routes.ts, the `authorized` ones behind the session
+ * The HTTP API: one route per entry of functions/shared/contract/routes.ts, the `authorized` ones behind the session
  * authorizer (REQUEST, simple responses, payload 2.0, identity source the session header, so a request without the
  * header gets 401 from API Gateway without invoking anything).
  */

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { sessionTable } from '../../functions/shared/table.js';
+import { sessionTable } from '../../functions/shared/contract/table.js';
 
 interface SessionTableProps {
   /** RETAIN in production (sessions survive a stack deletion); DESTROY for throwaway dev stacks. */

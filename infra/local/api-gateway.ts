@@ -5,7 +5,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import { type RouteDefinition, routeKeyOf } from '../../functions/shared/routes.js';
+import { type RouteDefinition, routeKeyOf } from '../../functions/shared/contract/routes.js';
 
 /**
  * Turns a Node HTTP request into what API Gateway (HTTP API, payload format 2.0) hands a Lambda, and a Lambda's

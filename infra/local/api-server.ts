@@ -3,7 +3,7 @@ import {
   AUTHORIZER_FUNCTION,
   type RouteDefinition,
   SESSION_HEADER,
-} from '../../functions/shared/routes.js';
+} from '../../functions/shared/contract/routes.js';
 import {
   gatewayError,
   type HttpAnswer,

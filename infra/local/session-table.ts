@@ -5,7 +5,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { sessionTable } from '../../functions/shared/table.js';
+import { sessionTable } from '../../functions/shared/contract/table.js';
 
 /**
  * Creates the session table on DynamoDB Local from the same definition the CDK stack deploys (key schema and TTL

@@ -3,7 +3,7 @@
  * WeChat stub, with no AWS account. Configuration uses the Lambdas' own variable names (README, Configuration).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { functionNames, routeKeyOf, routes } from '../../functions/shared/routes.js';
+import { functionNames, routeKeyOf, routes } from '../../functions/shared/contract/routes.js';
 import { DEFAULT_CONCURRENCY, createLocalApi, type LambdaHandler } from './api-server.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureSessionTable } from './session-table.js';

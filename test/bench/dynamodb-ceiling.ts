@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionConfig } from '../../functions/shared/config.js';
-import { createDocumentClient } from '../../functions/shared/dynamodb.js';
+import type { SessionConfig } from '../../functions/shared/runtime/config.js';
+import { createDocumentClient } from '../../functions/shared/runtime/dynamodb.js';
 
 /**
  * How many strongly consistent GetItem calls a second DynamoDB Local serves on this machine, with as many callers

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { freePort } from '../../infra/local/dynamodb-local.js';
-import { SESSION_HEADER } from '../../functions/shared/routes.js';
+import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
 
 /**
  * The API over HTTP on loopback: the local twin (`npm start`, the deployed handlers behind an API Gateway stand-in)

@@ -1,12 +1,12 @@
-import type { SessionConfig } from '../../functions/shared/config.js';
-import { createDocumentClient } from '../../functions/shared/dynamodb.js';
-import { DynamoDbSessionPersistence } from '../../functions/shared/dynamodb-session-persistence.js';
-import { SessionPolicy } from '../../functions/shared/session-policy.js';
-import { type Clock, SessionStore, systemClock } from '../../functions/shared/session-store.js';
+import type { SessionConfig } from '../../functions/shared/runtime/config.js';
+import { createDocumentClient } from '../../functions/shared/runtime/dynamodb.js';
+import { DynamoDbSessionPersistence } from '../../functions/shared/sessions/dynamodb-session-persistence.js';
+import { SessionPolicy } from '../../functions/shared/sessions/session-policy.js';
+import { type Clock, SessionStore, systemClock } from '../../functions/shared/sessions/session-store.js';
 import { countOperations, type OperationCounter } from './operation-counter.js';
 
 /**
- * The production wiring of the session store (functions/shared/sessions.ts), with two seams a benchmark needs:
+ * The production wiring of the session store (functions/shared/composition-roots/sessions.ts), with two seams a benchmark needs:
  * the document client is counted, and the clock can be moved to replay days of traffic in seconds.
  */
 const instrumentedSessionStore = (

@@ -3,16 +3,16 @@ import { pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
-import type { SessionConfig } from '../../functions/shared/config.js';
+import type { SessionConfig } from '../../functions/shared/runtime/config.js';
 import {
   DynamoDbSessionPersistence,
   SESSION_PK_PREFIX,
-} from '../../functions/shared/dynamodb-session-persistence.js';
-import { hashSessionId } from '../../functions/shared/session-id.js';
-import { SessionPolicy } from '../../functions/shared/session-policy.js';
-import { SessionStore } from '../../functions/shared/session-store.js';
-import { createSessionStore } from '../../functions/shared/sessions.js';
-import { sessionTable } from '../../functions/shared/table.js';
+} from '../../functions/shared/sessions/dynamodb-session-persistence.js';
+import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
+import { SessionPolicy } from '../../functions/shared/sessions/session-policy.js';
+import { SessionStore } from '../../functions/shared/sessions/session-store.js';
+import { createSessionStore } from '../../functions/shared/composition-roots/sessions.js';
+import { sessionTable } from '../../functions/shared/contract/table.js';
 import { authorizerEvent, lambdaContext } from '../support/events.js';
 import { type Distribution, distribution } from './stats.js';
 

@@ -1,9 +1,9 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSessionId } from '../../functions/shared/session-id.js';
+import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
-import { call, login } from './http.js';
+import { call, login } from '../support/http.js';
 
 /** The twin as a developer runs it (`npm start`), driven over HTTP. */
 const db = testDocumentClient();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { defaults } from '../../functions/shared/defaults.js';
+import { defaults } from '../../functions/shared/contract/defaults.js';
 import { sizingOf } from '../../infra/function-sizing.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../support/events.js';

@@ -2,9 +2,9 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/login/handler.js';
-import { WeChatClient } from '../../functions/shared/wechat-client.js';
+import { WeChatClient } from '../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
-import { hostileString } from './arbitraries.js';
+import { hostileString } from '../support/fuzz-arbitraries.js';
 
 /**
  * Property: whatever arrives as a login body (any text, any JSON, base64 or not, any Content-Type, any size), the

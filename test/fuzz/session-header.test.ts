@@ -5,7 +5,7 @@ import { instrumentedSessionStore } from '../bench/instrumented.js';
 import type { OperationCounter } from '../bench/operation-counter.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { authorizerEvent } from '../support/events.js';
-import { nearSessionId, SESSION_ID_SHAPE, sessionHeaderValue, wellFormedSessionId } from './arbitraries.js';
+import { nearSessionId, SESSION_ID_SHAPE, sessionHeaderValue, wellFormedSessionId } from '../support/fuzz-arbitraries.js';
 
 /**
  * Property: whatever arrives in X-Session-Id, the authorizer answers a plain deny — it never allows, and never

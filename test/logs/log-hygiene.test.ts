@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawDataSignature } from '../../functions/shared/wechat-crypto.js';
+import { rawDataSignature } from '../../functions/shared/wechat/crypto.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
-import { call, login } from '../e2e/http.js';
+import { call, login } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**

@@ -5,8 +5,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import type { AuthorizerContext } from '../../functions/shared/caller.js';
-import { SESSION_HEADER } from '../../functions/shared/routes.js';
+import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
+import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
 
 /**
  * API Gateway HTTP API events (payload format 2.0), modelled on the sample events in AWS's documentation

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AuthorizerContext } from '../../functions/shared/caller.js';
-import { SESSION_HEADER } from '../../functions/shared/routes.js';
+import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
+import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
 import { authorizerEvent, httpEvent, lambdaContext } from './events.js';
 import type { LambdaHandler } from './handlers.js';
 

@@ -1,0 +1,55 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AccessTokenCache } from '../wechat/access-token-cache.js';
+import { appSecretProvider } from '../runtime/app-secret.js';
+import type { SessionConfig, TableConfig, WeChatConfig } from '../runtime/config.js';
+import { createDocumentClient } from '../runtime/dynamodb.js';
+import { DynamoDbAccessTokenPersistence } from '../wechat/dynamodb-access-token-persistence.js';
+import { DynamoDbSessionPersistence } from '../sessions/dynamodb-session-persistence.js';
+import { PhoneNumbers } from '../session-key/phone-numbers.js';
+import { RawDataSignatures } from '../session-key/raw-data-signatures.js';
+import { SessionKeyStatus } from '../session-key/session-key-status.js';
+import { SessionKeys } from '../session-key/session-keys.js';
+import { createSessionStore } from './sessions.js';
+import { UserData } from '../session-key/user-data.js';
+import { WeChatClient } from '../wechat/client.js';
+
+/**
+ * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.
+ * The status check reads the user item and ends the calling session through one persistence (one client), the
+ * session through the same store login and the authorizer use.
+ */
+const sessionKeys = (client: DynamoDBDocumentClient, config: TableConfig): SessionKeys =>
+  new SessionKeys(new DynamoDbSessionPersistence(client, config.tableName));
+
+const wechatClient = (config: WeChatConfig): WeChatClient =>
+  new WeChatClient({ ...config, appSecret: appSecretProvider(config.appSecret) });
+
+const accessTokens = (client: DynamoDBDocumentClient, config: TableConfig, wechat: WeChatClient) =>
+  new AccessTokenCache(new DynamoDbAccessTokenPersistence(client, config.tableName), () =>
+    wechat.fetchStableToken()
+  );
+
+const createUserData = (config: TableConfig, appId: string): UserData =>
+  new UserData(sessionKeys(createDocumentClient(config), config), appId);
+
+const createRawDataSignatures = (config: TableConfig): RawDataSignatures =>
+  new RawDataSignatures(sessionKeys(createDocumentClient(config), config));
+
+const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfig): SessionKeyStatus => {
+  const client = createDocumentClient(config);
+  const wechat = wechatClient(wechatConfig);
+  const persistence = new DynamoDbSessionPersistence(client, config.tableName);
+  return new SessionKeyStatus(
+    new SessionKeys(persistence),
+    createSessionStore(config, persistence),
+    accessTokens(client, config, wechat),
+    wechat
+  );
+};
+
+const createPhoneNumbers = (config: TableConfig, wechatConfig: WeChatConfig): PhoneNumbers => {
+  const wechat = wechatClient(wechatConfig);
+  return new PhoneNumbers(accessTokens(createDocumentClient(config), config, wechat), wechat);
+};
+
+export { createPhoneNumbers, createRawDataSignatures, createSessionKeyStatus, createUserData };

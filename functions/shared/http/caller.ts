@@ -1,0 +1,27 @@
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer } from 'aws-lambda';
+import { AppError } from './errors.js';
+import { SESSION_HEADER } from '../contract/routes.js';
+import type { CallerIdentity } from '../sessions/session-store.js';
+
+/**
+ * The authorizer's context as API Gateway hands it to business Lambdas (`requestContext.authorizer.lambda`).
+ * Simple-response context values are strings; unionid is absent when WeChat sent none.
+ */
+type AuthorizerContext = { openid: string; unionid?: string };
+type AuthorizedEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+
+/** Who is calling. Throws (500) if the route was deployed without the authorizer: a wiring bug, not a user error. */
+const callerOf = (event: AuthorizedEvent): CallerIdentity => {
+  const context = event.requestContext?.authorizer?.lambda;
+  if (!context || typeof context.openid !== 'string' || context.openid === '') {
+    throw new AppError('internal_error', 'The route has no authorizer context');
+  }
+  return { openid: context.openid, ...(context.unionid ? { unionid: context.unionid } : {}) };
+};
+
+/** The raw session id of an authorized request (payload 2.0 lower-cases header names). */
+const sessionIdOf = (event: { headers?: Record<string, string | undefined> }): string | undefined =>
+  event.headers?.[SESSION_HEADER.toLowerCase()];
+
+export { callerOf, sessionIdOf };
+export type { AuthorizedEvent, AuthorizerContext };

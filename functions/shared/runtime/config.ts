@@ -1,0 +1,157 @@
+import { defaults } from '../contract/defaults.js';
+
+/**
+ * The one place that reads configuration. Handlers call these at cold start, so a missing or malformed setting
+ * fails the init phase with a message naming the variable instead of failing requests one by one.
+ */
+class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string
+  ) {
+    super(`Configuration error: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface TableConfig {
+  tableName: string;
+  /** Only set locally and in tests (DynamoDB Local); in Lambda the SDK's regional endpoint is used. */
+  dynamodbEndpoint?: string;
+}
+
+interface SessionConfig extends TableConfig {
+  sessionTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+}
+
+/** Where the app secret comes from: Secrets Manager in AWS, a plain variable only on a developer's machine. */
+type AppSecretSource = { kind: 'secretsManager'; arn: string } | { kind: 'value'; value: string };
+
+interface WeChatConfig {
+  appId: string;
+  appSecret: AppSecretSource;
+  apiBaseUrl: string;
+  timeoutMs: number;
+}
+
+const required = (env: Env, name: string): string => {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, 'is required but not set');
+  return value;
+};
+
+const optional = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;
+
+const positiveInteger = (env: Env, name: string, fallback: number): number => {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(name, `must be a positive whole number of seconds, got "${raw}"`);
+  }
+  return Number(raw);
+};
+
+const httpUrl = (env: Env, name: string, fallback: string): string => {
+  const raw = optional(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+const readTableConfig = (env: Env = process.env): TableConfig => {
+  const endpoint = optional(env, 'DYNAMODB_ENDPOINT');
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    ...(endpoint ? { dynamodbEndpoint: httpUrl(env, 'DYNAMODB_ENDPOINT', endpoint) } : {}),
+  };
+};
+
+const readSessionConfig = (env: Env = process.env): SessionConfig => ({
+  ...readTableConfig(env),
+  sessionTtlSeconds: positiveInteger(env, 'SESSION_TTL_SECONDS', defaults.sessionTtlSeconds),
+  sessionMaxAgeSeconds: positiveInteger(env, 'SESSION_MAX_AGE_SECONDS', defaults.sessionMaxAgeSeconds),
+});
+
+const readAppSecretSource = (env: Env): AppSecretSource => {
+  const arn = optional(env, 'WECHAT_APP_SECRET_ARN');
+  if (arn) return { kind: 'secretsManager', arn };
+  const value = optional(env, 'WECHAT_APP_SECRET');
+  if (value) return { kind: 'value', value };
+  throw new ConfigError(
+    'WECHAT_APP_SECRET_ARN',
+    'is required but not set (locally, WECHAT_APP_SECRET may hold the secret instead)'
+  );
+};
+
+const readWeChatConfig = (env: Env = process.env): WeChatConfig => ({
+  appId: required(env, 'WECHAT_APP_ID'),
+  appSecret: readAppSecretSource(env),
+  apiBaseUrl: httpUrl(env, 'WECHAT_API_BASE_URL', defaults.wechatApiBaseUrl),
+  timeoutMs: defaults.wechatTimeoutMs,
+});
+
+/** Only the AppID, for functions that check WeChat's watermark but never call WeChat (so need no secret). */
+const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
+  appId: required(env, 'WECHAT_APP_ID'),
+});
+
+/**
+ * Region and credentials for a DynamoDB Local endpoint: the usual AWS variables when set, placeholders otherwise
+ * (DynamoDB Local accepts any), so a developer needs no AWS account to run the twin or the tests.
+ */
+const readLocalAwsSettings = (env: Env = process.env) => ({
+  region: env.AWS_REGION ?? 'local',
+  credentials: {
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local',
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  },
+});
+
+/** The service name in every log line. Given to Powertools explicitly, because its own fallback is "service_undefined". */
+const readServiceName = (env: Env = process.env): string => env.POWERTOOLS_SERVICE_NAME ?? defaults.serviceName;
+
+/**
+ * The variables each reader takes in AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only). The stack
+ * gives each function the variables of the readers its handler calls (infra/function-access.ts), and no others.
+ */
+const deployedVariables = {
+  readTableConfig: ['TABLE_NAME'],
+  readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
+  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'],
+  readAppIdConfig: ['WECHAT_APP_ID'],
+} as const;
+
+/** A config.ts reader, by name. */
+type ConfigReader = keyof typeof deployedVariables;
+/** A variable some reader takes in AWS. */
+type DeployedVariable = (typeof deployedVariables)[ConfigReader][number];
+
+export {
+  ConfigError,
+  deployedVariables,
+  readAppIdConfig,
+  readLocalAwsSettings,
+  readServiceName,
+  readSessionConfig,
+  readTableConfig,
+  readWeChatConfig,
+};
+export type {
+  AppSecretSource,
+  ConfigReader,
+  DeployedVariable,
+  Env,
+  SessionConfig,
+  TableConfig,
+  WeChatConfig,
+};

@@ -1,0 +1,141 @@
+import { hashSessionId, isWellFormedSessionId, newSessionId } from './session-id.js';
+import type { LatestSessionKey } from '../session-key/session-keys.js';
+import type { SessionPolicy } from './session-policy.js';
+
+/** Who WeChat says the user is. `sessionKey` stays on the server. */
+interface WeChatIdentity {
+  openid: string;
+  unionid?: string;
+  sessionKey: string;
+}
+
+/** What a stored session holds. `key` is the SHA-256 of the session id; the id itself is never stored. */
+interface SessionRecord extends WeChatIdentity {
+  key: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** The caller's identity as protected routes see it: never the session_key. */
+interface CallerIdentity {
+  openid: string;
+  unionid?: string;
+}
+
+interface IssuedSession {
+  sessionId: string;
+  expiresAt: Date;
+}
+
+/**
+ * Storage behind the session rules. Implementations only speak their database; the rules live in SessionStore.
+ */
+interface SessionPersistence {
+  /**
+   * Writes a new record (failing if the key already exists) and, in the same atomic write, `latest` as the user's
+   * newest session_key.
+   */
+  put(record: SessionRecord, latest: LatestSessionKey): Promise<void>;
+  /** Strongly consistent read, so a session is visible right after login. */
+  get(key: string): Promise<SessionRecord | undefined>;
+  /**
+   * Moves `expiresAt` forward to `expiresAt` if the record still exists, has not expired at `now` and would move
+   * forward. Never creates a record. Returns the record as it stands afterwards, or undefined if it is gone.
+   */
+  extend(key: string, expiresAt: number, now: number): Promise<SessionRecord | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+type Clock = () => number;
+const systemClock: Clock = () => Date.now();
+
+/**
+ * Creates, checks and revokes login sessions.
+ *
+ * @example
+ * const sessions = new SessionStore(new DynamoDbSessionPersistence(client, tableName), new SessionPolicy(ttl, maxAge));
+ * const { sessionId } = await sessions.create({ openid, sessionKey });
+ * const caller = await sessions.authorize(sessionId); // undefined when denied
+ */
+class SessionStore {
+  constructor(
+    private readonly persistence: SessionPersistence,
+    private readonly policy: SessionPolicy,
+    private readonly clock: Clock = systemClock
+  ) {}
+
+  async create(identity: WeChatIdentity): Promise<IssuedSession> {
+    const sessionId = newSessionId();
+    // Rounded up: with whole-second expiries, rounding down would give a session up to a second less than its TTL.
+    const now = Math.ceil(this.clock() / 1000);
+    const record: SessionRecord = {
+      key: hashSessionId(sessionId),
+      openid: identity.openid,
+      ...(identity.unionid ? { unionid: identity.unionid } : {}),
+      sessionKey: identity.sessionKey,
+      createdAt: now,
+      expiresAt: this.policy.expiryAt(now, now),
+    };
+    // The user's newest session_key outlives every session of the user: none can live past its login + max age.
+    await this.persistence.put(record, {
+      openid: record.openid,
+      sessionKey: record.sessionKey,
+      updatedAt: now,
+      expiresAt: now + this.policy.maxAgeSeconds,
+    });
+    return { sessionId, expiresAt: new Date(record.expiresAt * 1000) };
+  }
+
+  /**
+   * The caller behind `sessionId`, or undefined when the id is malformed, unknown, revoked or expired.
+   * Storage failures are thrown, never turned into a deny or an allow.
+   */
+  async authorize(sessionId: unknown): Promise<CallerIdentity | undefined> {
+    const record = await this.find(sessionId);
+    if (!record) return undefined;
+    const now = this.nowSeconds();
+    if (!this.policy.needsRenewal(record, now)) return toCaller(record);
+
+    const renewed = await this.persistence.extend(
+      record.key,
+      this.policy.expiryAt(record.createdAt, now),
+      now
+    );
+    // Gone or expired between the read and the renewal: a logout won the race.
+    if (!renewed || this.policy.isExpired(renewed, now)) return undefined;
+    return toCaller(renewed);
+  }
+
+  /** The live record behind `sessionId` (session_key included), for server-side use only. */
+  async find(sessionId: unknown): Promise<SessionRecord | undefined> {
+    if (!isWellFormedSessionId(sessionId)) return undefined;
+    const record = await this.persistence.get(hashSessionId(sessionId));
+    if (!record || this.policy.isExpired(record, this.nowSeconds())) return undefined;
+    return record;
+  }
+
+  /** Ends this one session; the user's other sessions are untouched. Idempotent. */
+  async revoke(sessionId: unknown): Promise<void> {
+    if (!isWellFormedSessionId(sessionId)) return;
+    await this.persistence.delete(hashSessionId(sessionId));
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+}
+
+const toCaller = (record: SessionRecord): CallerIdentity => ({
+  openid: record.openid,
+  ...(record.unionid ? { unionid: record.unionid } : {}),
+});
+
+export { SessionStore, systemClock };
+export type {
+  CallerIdentity,
+  Clock,
+  IssuedSession,
+  SessionPersistence,
+  SessionRecord,
+  WeChatIdentity,
+};

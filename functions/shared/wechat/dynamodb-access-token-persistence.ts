@@ -1,0 +1,116 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  AccessTokenPersistence,
+  AccessTokenState,
+  CachedAccessToken,
+} from './access-token-cache.js';
+import { sessionTable } from '../contract/table.js';
+
+const KEY = sessionTable.partitionKey.name;
+const TTL = sessionTable.timeToLiveAttribute;
+/** The one access_token entry, beside the sessions under its own prefix. */
+const ACCESS_TOKEN_KEY = `${sessionTable.keyPrefixes.token}access_token`;
+/** Keep a dead token entry a day past its expiry for diagnosis, then let TTL remove it. */
+const KEEP_AFTER_EXPIRY_SECONDS = 24 * 60 * 60;
+
+const names = {
+  '#token': 'accessToken',
+  '#tokenExp': 'tokenExpiresAt',
+  '#owner': 'lockOwner',
+  '#lockExp': 'lockExpiresAt',
+} as const;
+
+/**
+ * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAt and
+ * lockExpiresAt in epoch milliseconds, lockOwner. Every write is conditional; a failed condition becomes `false`.
+ */
+class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
+  private readonly key: Record<string, string>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    key: string = ACCESS_TOKEN_KEY
+  ) {
+    this.key = { [KEY]: key };
+  }
+
+  async read(): Promise<AccessTokenState> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true })
+    );
+    if (!Item) return {};
+    const { accessToken, tokenExpiresAt, lockOwner, lockExpiresAt } = Item;
+    return {
+      ...(typeof accessToken === 'string' && typeof tokenExpiresAt === 'number'
+        ? { token: { value: accessToken, expiresAt: tokenExpiresAt } }
+        : {}),
+      ...(typeof lockOwner === 'string' && typeof lockExpiresAt === 'number'
+        ? { lock: { owner: lockOwner, expiresAt: lockExpiresAt } }
+        : {}),
+    };
+  }
+
+  lock(owner: string, now: number, until: number): Promise<boolean> {
+    return this.conditionally({
+      UpdateExpression: 'SET #owner = :owner, #lockExp = :until',
+      ConditionExpression: 'attribute_not_exists(#lockExp) OR #lockExp <= :now',
+      ExpressionAttributeNames: pick('#owner', '#lockExp'),
+      ExpressionAttributeValues: { ':owner': owner, ':until': until, ':now': now },
+    });
+  }
+
+  save(token: CachedAccessToken, owner: string): Promise<boolean> {
+    return this.conditionally({
+      UpdateExpression: 'SET #token = :token, #tokenExp = :tokenExp, #ttl = :ttl REMOVE #owner, #lockExp',
+      ConditionExpression: '#owner = :owner AND (attribute_not_exists(#tokenExp) OR #tokenExp <= :tokenExp)',
+      ExpressionAttributeNames: { ...pick('#token', '#tokenExp', '#owner', '#lockExp'), '#ttl': TTL },
+      ExpressionAttributeValues: {
+        ':token': token.value,
+        ':tokenExp': token.expiresAt,
+        ':ttl': Math.ceil(token.expiresAt / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+        ':owner': owner,
+      },
+    });
+  }
+
+  async unlock(owner: string): Promise<void> {
+    await this.conditionally({
+      UpdateExpression: 'REMOVE #owner, #lockExp',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: pick('#owner', '#lockExp'),
+      ExpressionAttributeValues: { ':owner': owner },
+    });
+  }
+
+  expire(token: CachedAccessToken): Promise<boolean> {
+    return this.conditionally({
+      UpdateExpression: 'REMOVE #token, #tokenExp',
+      // The expiry too: stable_token may hand out the same string again, and that newer entry must survive.
+      ConditionExpression: '#token = :token AND #tokenExp = :tokenExp',
+      ExpressionAttributeNames: pick('#token', '#tokenExp'),
+      ExpressionAttributeValues: { ':token': token.value, ':tokenExp': token.expiresAt },
+    });
+  }
+
+  private async conditionally(update: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: this.key, ...update }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+const pick = (...placeholders: (keyof typeof names)[]): Record<string, string> =>
+  Object.fromEntries(placeholders.map((placeholder) => [placeholder, names[placeholder]]));
+
+export { ACCESS_TOKEN_KEY, DynamoDbAccessTokenPersistence };

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  type Env,
+  readLocalAwsSettings,
+  readServiceName,
+  readSessionConfig,
+  readTableConfig,
+  readWeChatConfig,
+} from '../../../../../functions/shared/runtime/config.js';
+
+const sessionEnv = (overrides: Env = {}): Env => ({ TABLE_NAME: 'sessions', ...overrides });
+const wechatEnv = (overrides: Env = {}): Env => ({
+  WECHAT_APP_ID: 'wx0123456789abcdef',
+  WECHAT_APP_SECRET: 'local-secret',
+  ...overrides,
+});
+
+/** The ConfigError a read throws, so tests can check both the variable and the message naming it. */
+const configErrorOf = (read: () => unknown): ConfigError => {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but the configuration was accepted');
+};
+
+describe('readTableConfig', () => {
+  it.each([
+    ['absent', {}],
+    ['empty', { TABLE_NAME: '' }],
+    ['blank', { TABLE_NAME: '   ' }],
+  ])('fails naming TABLE_NAME when it is %s', (_case, env) => {
+    const error = configErrorOf(() => readTableConfig(env));
+    expect(error.variable).toBe('TABLE_NAME');
+    expect(error.message).toContain('TABLE_NAME');
+  });
+
+  it('reads the table name and leaves the endpoint unset outside local runs', () => {
+    expect(readTableConfig({ TABLE_NAME: ' sessions ' })).toEqual({ tableName: 'sessions' });
+  });
+
+  it('reads DYNAMODB_ENDPOINT for DynamoDB Local', () => {
+    expect(readTableConfig({ TABLE_NAME: 't1', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
+      tableName: 't1',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+    });
+  });
+
+  it('refuses a DYNAMODB_ENDPOINT that is not an http(s) URL, naming it', () => {
+    const error = configErrorOf(() => readTableConfig({ TABLE_NAME: 't1', DYNAMODB_ENDPOINT: 'localhost:8000' }));
+    expect(error.variable).toBe('DYNAMODB_ENDPOINT');
+    expect(error.message).toContain('DYNAMODB_ENDPOINT');
+  });
+});
+
+describe('readSessionConfig', () => {
+  it('defaults to a 7-day idle timeout and a 30-day maximum age', () => {
+    const config = readSessionConfig(sessionEnv());
+    expect(config.sessionTtlSeconds).toBe(7 * 24 * 60 * 60);
+    expect(config.sessionMaxAgeSeconds).toBe(30 * 24 * 60 * 60);
+  });
+
+  it('reads SESSION_TTL_SECONDS and SESSION_MAX_AGE_SECONDS', () => {
+    const config = readSessionConfig(sessionEnv({ SESSION_TTL_SECONDS: '600', SESSION_MAX_AGE_SECONDS: '3600' }));
+    expect(config).toMatchObject({ tableName: 'sessions', sessionTtlSeconds: 600, sessionMaxAgeSeconds: 3600 });
+  });
+
+  it('fails naming TABLE_NAME when it is missing', () => {
+    expect(configErrorOf(() => readSessionConfig({})).variable).toBe('TABLE_NAME');
+  });
+
+  describe.each(['SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'])('%s', (name) => {
+    it.each(['abc', '7d', '1.5', '-60', '0', '1e3', '99999999999999999999'])(
+      'refuses the malformed value "%s", naming the variable',
+      (value) => {
+        const error = configErrorOf(() => readSessionConfig(sessionEnv({ [name]: value })));
+        expect(error.variable).toBe(name);
+        expect(error.message).toContain(name);
+        expect(error.message).toContain(value);
+      }
+    );
+
+    it('treats an empty value as unset (the default applies)', () => {
+      const config = readSessionConfig(sessionEnv({ [name]: '' }));
+      expect(config.sessionTtlSeconds).toBe(7 * 24 * 60 * 60);
+      expect(config.sessionMaxAgeSeconds).toBe(30 * 24 * 60 * 60);
+    });
+  });
+});
+
+describe('readWeChatConfig', () => {
+  it('defaults the API base URL to https://api.weixin.qq.com', () => {
+    expect(readWeChatConfig(wechatEnv()).apiBaseUrl).toBe('https://api.weixin.qq.com');
+  });
+
+  it('reads WECHAT_API_BASE_URL (another WeChat host, or a local fake) without a trailing slash', () => {
+    const config = readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com/' }));
+    expect(config.apiBaseUrl).toBe('https://hk.api.weixin.qq.com');
+  });
+
+  it.each(['not a url', 'ftp://api.weixin.qq.com'])(
+    'refuses WECHAT_API_BASE_URL "%s", naming it',
+    (value) => {
+      const error = configErrorOf(() => readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URL: value })));
+      expect(error.variable).toBe('WECHAT_API_BASE_URL');
+      expect(error.message).toContain('WECHAT_API_BASE_URL');
+    }
+  );
+
+  it('bounds the WeChat call at about 3 seconds', () => {
+    expect(readWeChatConfig(wechatEnv()).timeoutMs).toBe(3000);
+  });
+
+  it.each([
+    ['absent', { WECHAT_APP_SECRET: 'local-secret' }],
+    ['blank', { WECHAT_APP_ID: ' ', WECHAT_APP_SECRET: 'local-secret' }],
+  ])('fails naming WECHAT_APP_ID when it is %s', (_case, env) => {
+    const error = configErrorOf(() => readWeChatConfig(env));
+    expect(error.variable).toBe('WECHAT_APP_ID');
+    expect(error.message).toContain('WECHAT_APP_ID');
+  });
+
+  it('fails naming WECHAT_APP_SECRET_ARN, and mentioning WECHAT_APP_SECRET, when neither is set', () => {
+    const error = configErrorOf(() => readWeChatConfig({ WECHAT_APP_ID: 'wx1' }));
+    expect(error.variable).toBe('WECHAT_APP_SECRET_ARN');
+    expect(error.message).toContain('WECHAT_APP_SECRET_ARN');
+    expect(error.message).toContain('WECHAT_APP_SECRET ');
+  });
+
+  it('takes the secret from Secrets Manager by WECHAT_APP_SECRET_ARN', () => {
+    const arn = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf';
+    const config = readWeChatConfig({ WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET_ARN: arn });
+    expect(config.appSecret).toEqual({ kind: 'secretsManager', arn });
+  });
+
+  it('prefers WECHAT_APP_SECRET_ARN over WECHAT_APP_SECRET when both are set', () => {
+    const arn = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf';
+    const config = readWeChatConfig(wechatEnv({ WECHAT_APP_SECRET_ARN: arn }));
+    expect(config.appSecret).toEqual({ kind: 'secretsManager', arn });
+  });
+
+  it('uses WECHAT_APP_SECRET directly when no ARN is set (local runs)', () => {
+    expect(readWeChatConfig(wechatEnv()).appSecret).toEqual({ kind: 'value', value: 'local-secret' });
+  });
+
+  it('never puts the secret value in a configuration error', () => {
+    const error = configErrorOf(() =>
+      readWeChatConfig({ WECHAT_APP_SECRET: 'local-secret', WECHAT_API_BASE_URL: 'https://api.weixin.qq.com' })
+    );
+    expect(error.variable).toBe('WECHAT_APP_ID');
+    expect(error.message).not.toContain('local-secret');
+  });
+});
+
+describe('readLocalAwsSettings (DynamoDB Local only)', () => {
+  it('uses placeholders when no AWS region or credentials are set, so no AWS account is needed', () => {
+    expect(readLocalAwsSettings({})).toEqual({
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  it('uses the AWS variables when they are set', () => {
+    const env = { AWS_REGION: 'ap-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-key' };
+    expect(readLocalAwsSettings(env)).toEqual({
+      region: 'ap-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-key' },
+    });
+  });
+});
+
+describe('readServiceName', () => {
+  it('is POWERTOOLS_SERVICE_NAME when set, else wechat-login', () => {
+    expect(readServiceName({ POWERTOOLS_SERVICE_NAME: 'shop-login' })).toBe('shop-login');
+    expect(readServiceName({})).toBe('wechat-login');
+  });
+});

@@ -1,0 +1,494 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readSessionConfig, readWeChatConfig } from '../../../functions/shared/runtime/config.js';
+import { defaults } from '../../../functions/shared/contract/defaults.js';
+import { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routes } from '../../../functions/shared/contract/routes.js';
+import { sessionTable } from '../../../functions/shared/contract/table.js';
+import { functionAccess, leadingKeysOf, readsAppSecret, tableActionsOf } from '../../../infra/function-access.js';
+import type { WeChatLoginStack } from '../../../infra/stack.js';
+import {
+  APP_ID,
+  type Json,
+  type Resource,
+  type Statement,
+  actionsOn,
+  asArray,
+  byJson,
+  refersTo,
+  resourcesOf,
+  statementsOf,
+  synth,
+  tableGrantsIn,
+} from '../../support/synth.js';
+
+/**
+ * What each core function may do to the table, and to which items (the partition key prefixes of the
+ * `dynamodb:LeadingKeys` condition), written out here rather than read from infra/function-access.ts.
+ */
+const expectedTableGrants: Record<string, { actions: string[]; leadingKeys: string[] }[]> = {
+  login: [{ actions: ['dynamodb:PutItem'], leadingKeys: ['session#*', 'user#*'] }],
+  authorizer: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['session#*'] }],
+  logout: [{ actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] }],
+  me: [],
+  products: [],
+};
+const expectedTableActions = (fn: string): string[] =>
+  [...new Set(expectedTableGrants[fn]!.flatMap((grant) => grant.actions))].sort();
+
+/**
+ * The configuration each function gets: the variables of the functions/shared/runtime/config.ts readers its handler calls
+ * (written out here), plus POWERTOOLS_SERVICE_NAME and NODE_OPTIONS for all.
+ */
+const SESSION_VARIABLES = ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'];
+const WECHAT_VARIABLES = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'];
+const expectedVariables: Record<string, string[]> = {
+  login: [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
+  authorizer: SESSION_VARIABLES,
+  logout: SESSION_VARIABLES,
+  me: [],
+  products: [],
+  'wx-decrypt': ['TABLE_NAME', 'WECHAT_APP_ID'],
+  'wx-verify': ['TABLE_NAME'],
+  'wx-session-key-status': [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
+  'wx-phone': ['TABLE_NAME', ...WECHAT_VARIABLES],
+};
+const SECRET_READERS = ['login', 'wx-phone', 'wx-session-key-status'];
+
+/** API Gateway's own limit on a Lambda authorizer's answer. */
+const API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS = 10;
+
+const ids = (stack: WeChatLoginStack, fn: string) => {
+  const construct = stack.functions.get(fn);
+  if (!construct) throw new Error(`no function ${fn}`);
+  return {
+    fn: stack.getLogicalId(construct.fn.node.defaultChild as CfnFunction),
+    role: stack.getLogicalId(construct.role.node.defaultChild as CfnRole),
+    logGroup: stack.getLogicalId(construct.logGroup.node.defaultChild as CfnLogGroup),
+  };
+};
+
+const logicalIdOfType = (resources: Record<string, Resource>, type: string): string => {
+  const found = Object.entries(resources).filter(([, resource]) => resource.Type === type);
+  expect(found).toHaveLength(1);
+  return found[0]![0];
+};
+
+const variablesOf = (resources: Record<string, Resource>, fnId: string): Json =>
+  (resources[fnId]!.Properties!.Environment as { Variables: Json }).Variables;
+
+describe('the CDK stack', () => {
+  let stack: WeChatLoginStack;
+  let template: Template;
+  let resources: Record<string, Resource>;
+  let tableId: string;
+  let secretId: string;
+
+  beforeAll(() => {
+    ({ stack, template } = synth());
+    resources = resourcesOf(template);
+    tableId = logicalIdOfType(resources, 'AWS::DynamoDB::Table');
+    secretId = logicalIdOfType(resources, 'AWS::SecretsManager::Secret');
+  });
+
+  describe('session table', () => {
+    it('uses the shared definition: partition key and TTL attribute from functions/shared/contract/table.ts', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: sessionTable.partitionKey.name, KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: sessionTable.partitionKey.name, AttributeType: sessionTable.partitionKey.type },
+        ],
+        TimeToLiveSpecification: { AttributeName: sessionTable.timeToLiveAttribute, Enabled: true },
+      });
+      expect(sessionTable.timeToLiveAttribute).toBe('expiresAt');
+    });
+
+    it('bills on demand, keeps point-in-time recovery on and encrypts with the AWS-managed key', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+        ProvisionedThroughput: Match.absent(),
+      });
+    });
+
+    it('is retained on stack deletion by default, with deletion protection', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      });
+    });
+
+    it('can be destroyed with a dev stack when the removal policy prop says so', () => {
+      const dev = synth({ removalPolicy: RemovalPolicy.DESTROY }).template;
+      dev.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+      dev.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+    });
+  });
+
+  describe('app secret', () => {
+    it('is created empty: no SecretString and no generated value in the template', () => {
+      const secret = resources[secretId]!;
+      expect(secret.Properties).not.toHaveProperty('SecretString');
+      expect(secret.Properties).not.toHaveProperty('GenerateSecretString');
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/SecretString|GenerateSecretString/);
+    });
+
+    it('reaches only the functions that fetch it, and only as its ARN: no WECHAT_APP_SECRET variable anywhere', () => {
+      for (const fn of functionNames()) {
+        const variables = variablesOf(resources, ids(stack, fn).fn);
+        if (SECRET_READERS.includes(fn)) expect(variables.WECHAT_APP_SECRET_ARN, fn).toEqual({ Ref: secretId });
+        else expect(variables, fn).not.toHaveProperty('WECHAT_APP_SECRET_ARN');
+        expect(variables, fn).not.toHaveProperty('WECHAT_APP_SECRET');
+      }
+    });
+
+    it('can be an existing secret named by complete ARN, with no secret created', () => {
+      const arn = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat/app-secret-AbCdEf';
+      const { stack: existing, template: existingTemplate } = synth({ appSecretArn: arn });
+      existingTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      const login = ids(existing, 'login');
+      existingTemplate.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^login:'),
+        Environment: { Variables: Match.objectLike({ WECHAT_APP_SECRET_ARN: arn }) },
+      });
+      const statements = statementsOf(resourcesOf(existingTemplate), login.role);
+      expect(statements.filter((s) => asArray(s.Action).includes('secretsmanager:GetSecretValue'))).toEqual([
+        { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: arn },
+      ]);
+      existingTemplate.hasOutput('AppSecretArn', { Value: arn });
+    });
+
+    it('can be an existing secret named by name, granted with the suffix Secrets Manager appends', () => {
+      const { stack: existing, template: existingTemplate } = synth({ appSecretName: 'wechat/app-secret' });
+      existingTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      const statements = statementsOf(resourcesOf(existingTemplate), ids(existing, 'login').role);
+      const secretRead = statements.find((s) => asArray(s.Action).includes('secretsmanager:GetSecretValue'));
+      expect(JSON.stringify(secretRead?.Resource)).toContain(':secret:wechat/app-secret-??????');
+    });
+  });
+
+  describe('functions', () => {
+    it('deploys exactly one function per name in functions/shared/contract/routes.ts, the authorizer included', () => {
+      expect(functionNames()).toContain(AUTHORIZER_FUNCTION);
+      template.resourceCountIs('AWS::Lambda::Function', functionNames().length);
+      expect([...stack.functions.keys()].sort()).toEqual([...functionNames()].sort());
+      for (const fn of functionNames()) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          Description: `${fn}: functions/${fn}/handler.ts`,
+        });
+      }
+    });
+
+    it('runs every function on nodejs24.x, arm64, as an ES module bundle (index.mjs → handler)', () => {
+      template.allResourcesProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+    });
+
+    it('gives each function only the configuration its handler reads, and nothing secret', () => {
+      expect(Object.keys(expectedVariables).sort()).toEqual([...functionNames()].sort());
+      const values: Json = {
+        TABLE_NAME: { Ref: tableId },
+        WECHAT_APP_ID: APP_ID,
+        WECHAT_APP_SECRET_ARN: { Ref: secretId },
+        WECHAT_API_BASE_URL: defaults.wechatApiBaseUrl,
+        SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
+        SESSION_MAX_AGE_SECONDS: String(defaults.sessionMaxAgeSeconds),
+        POWERTOOLS_SERVICE_NAME: 'wechat-login',
+        NODE_OPTIONS: '--enable-source-maps',
+      };
+      for (const fn of functionNames()) {
+        const names = [...expectedVariables[fn]!, 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'];
+        expect(variablesOf(resources, ids(stack, fn).fn), fn).toEqual(
+          Object.fromEntries(names.map((name) => [name, values[name]]))
+        );
+      }
+    });
+
+    it('gives me and products no table name and no WeChat settings, and wx-verify no AppID', () => {
+      for (const fn of ['me', 'products']) {
+        expect(Object.keys(variablesOf(resources, ids(stack, fn).fn)).sort(), fn).toEqual([
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+        ]);
+      }
+      expect(variablesOf(resources, ids(stack, 'wx-verify').fn)).not.toHaveProperty('WECHAT_APP_ID');
+    });
+
+    it('names the service from the serviceName prop, or functions/shared/contract/defaults.ts', () => {
+      expect(defaults.serviceName).toBe('wechat-login');
+      synth({ serviceName: 'shop-login' }).template.allResourcesProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'shop-login' }) },
+      });
+    });
+
+    it('gives functions a configuration that functions/shared/runtime/config.ts accepts as the deployed (Secrets Manager) setup', () => {
+      const variables = (resources[ids(stack, 'login').fn]!.Properties!.Environment as { Variables: Json }).Variables;
+      const resolved: Record<string, string> = {};
+      for (const [name, value] of Object.entries(variables)) {
+        resolved[name] = typeof value === 'string' ? value : `resolved-${name}`;
+      }
+      resolved.WECHAT_APP_SECRET_ARN = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:x-AbCdEf';
+      expect(readSessionConfig(resolved)).toMatchObject({
+        sessionTtlSeconds: defaults.sessionTtlSeconds,
+        sessionMaxAgeSeconds: defaults.sessionMaxAgeSeconds,
+      });
+      expect(readSessionConfig(resolved)).not.toHaveProperty('dynamodbEndpoint');
+      expect(readWeChatConfig(resolved)).toMatchObject({
+        appId: APP_ID,
+        appSecret: { kind: 'secretsManager', arn: resolved.WECHAT_APP_SECRET_ARN },
+      });
+    });
+
+    it('passes session and WeChat settings from props into the environment', () => {
+      const custom = synth({
+        sessionTtlSeconds: 3600,
+        sessionMaxAgeSeconds: 86400,
+        wechatApiBaseUrl: 'https://hk.api.weixin.qq.com',
+      }).template;
+      const settings: Record<string, string> = {
+        SESSION_TTL_SECONDS: '3600',
+        SESSION_MAX_AGE_SECONDS: '86400',
+        WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com',
+      };
+      const functions = Object.values(resourcesOf(custom)).filter((r) => r.Type === 'AWS::Lambda::Function');
+      for (const [name, value] of Object.entries(settings)) {
+        const given = functions.map((r) => (r.Properties!.Environment as { Variables: Json }).Variables[name]);
+        expect(given.filter((v) => v !== undefined).length, name).toBeGreaterThan(0);
+        expect(given.filter((v) => v !== undefined && v !== value), name).toEqual([]);
+      }
+    });
+
+    it('bounds the authorizer well under API Gateway’s authorizer timeout and gives login room for a WeChat retry', () => {
+      const timeoutOf = (fn: string) => resources[ids(stack, fn).fn]!.Properties!.Timeout as number;
+      expect(timeoutOf('authorizer')).toBeLessThanOrEqual(API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS / 2);
+      expect(timeoutOf('login') * 1000).toBeGreaterThan(2 * defaults.wechatTimeoutMs + defaults.wechatBusyRetryDelayMs);
+      expect(timeoutOf('login')).toBeLessThan(29);
+      template.allResourcesProperties('AWS::Lambda::Function', { MemorySize: Match.anyValue() });
+    });
+
+    it('gives each function its own log group with a retention period', () => {
+      const logGroups = new Set<string>();
+      for (const fn of functionNames()) {
+        const { fn: fnId, logGroup } = ids(stack, fn);
+        expect(resources[fnId]!.Properties!.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
+        expect(resources[logGroup]!.Properties!.RetentionInDays).toBe(30);
+        logGroups.add(logGroup);
+      }
+      expect(logGroups.size).toBe(functionNames().length);
+    });
+  });
+
+  describe('least privilege', () => {
+    it.each(Object.keys(expectedTableGrants))('grants %s exactly its table actions', (fn) => {
+      const statements = statementsOf(resources, ids(stack, fn).role);
+      expect(actionsOn(statements, tableId)).toEqual(expectedTableActions(fn));
+    });
+
+    it.each(Object.entries(expectedTableGrants))(
+      'limits %s to the items it uses with a dynamodb:LeadingKeys condition on every table statement',
+      (fn, expected) => {
+        const statements = statementsOf(resources, ids(stack, fn).role);
+        expect(tableGrantsIn(statements, tableId)).toEqual([...expected].sort(byJson));
+      }
+    );
+
+    it('grants every deployed function exactly the table grants of its infra/function-access.ts entry', () => {
+      for (const fn of functionNames()) {
+        const access = functionAccess[fn]!;
+        const statements = statementsOf(resources, ids(stack, fn).role);
+        expect([...new Set(actionsOn(statements, tableId))], fn).toEqual(tableActionsOf(access));
+        const declared = access.table
+          .map((grant) => ({ actions: [...grant.actions].sort(), leadingKeys: leadingKeysOf(grant).sort() }))
+          .sort(byJson);
+        expect(tableGrantsIn(statements, tableId), fn).toEqual(declared);
+      }
+    });
+
+    it('conditions every table statement on the partition key alone, one prefix pattern per item kind', () => {
+      for (const fn of functionNames()) {
+        for (const statement of statementsOf(resources, ids(stack, fn).role)) {
+          if (!refersTo(statement.Resource, tableId)) continue;
+          expect(Object.keys(statement.Condition ?? {}), fn).toEqual(['ForAllValues:StringLike']);
+          expect(Object.keys(statement.Condition!['ForAllValues:StringLike']!), fn).toEqual(['dynamodb:LeadingKeys']);
+          for (const pattern of asArray(statement.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'])) {
+            expect(Object.values(sessionTable.keyPrefixes).map((prefix) => `${prefix}*`), fn).toContain(pattern);
+          }
+        }
+      }
+    });
+
+    it('lets only the functions that fetch WeChat tokens or sessions read the app secret, and only with GetSecretValue', () => {
+      const secretReaders = (fn: string): boolean => {
+        expect(readsAppSecret(functionAccess[fn]!), fn).toBe(SECRET_READERS.includes(fn));
+        return SECRET_READERS.includes(fn);
+      };
+      for (const fn of functionNames()) {
+        const statements = statementsOf(resources, ids(stack, fn).role);
+        const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
+        const expected = secretReaders(fn) ? ['secretsmanager:GetSecretValue'] : [];
+        expect(secretActions, fn).toEqual(expected);
+        expect(actionsOn(statements, secretId), fn).toEqual(expected);
+      }
+    });
+
+    it('grants nothing else: log writes to its own log group, the table actions, the secret read', () => {
+      for (const fn of functionNames()) {
+        const { role, logGroup } = ids(stack, fn);
+        const statements = statementsOf(resources, role);
+        expect(actionsOn(statements, logGroup)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+        const accounted = statements.filter(
+          (s) => refersTo(s.Resource, logGroup) || refersTo(s.Resource, tableId) || refersTo(s.Resource, secretId)
+        );
+        expect(accounted).toEqual(statements);
+        expect(resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it('has no wildcard action and no wildcard resource in any IAM policy', () => {
+      const documents = Object.values(resources).flatMap((resource) => {
+        if (resource.Type === 'AWS::IAM::Policy') return [resource.Properties!.PolicyDocument];
+        if (resource.Type === 'AWS::IAM::Role') {
+          return asArray(resource.Properties!.Policies as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument);
+        }
+        return [];
+      }) as { Statement: Statement[] }[];
+      expect(documents.length).toBeGreaterThan(0);
+      for (const statement of documents.flatMap((document) => document.Statement)) {
+        for (const action of asArray(statement.Action)) expect(action).not.toContain('*');
+        for (const resource of asArray(statement.Resource)) expect(resource).not.toBe('*');
+      }
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('uses a REQUEST authorizer with simple responses, payload 2.0 and the session header as identity source', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        EnableSimpleResponses: true,
+        AuthorizerPayloadFormatVersion: '2.0',
+        IdentitySource: ['$request.header.X-Session-Id'],
+      });
+      expect(SESSION_HEADER).toBe('X-Session-Id');
+      const authorizer = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer')!;
+      expect(refersTo(authorizer.Properties!.AuthorizerUri, ids(stack, AUTHORIZER_FUNCTION).fn)).toBe(true);
+    });
+
+    it('caches authorizer answers for the TTL prop, 0 (no cache) by default', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+      synth({ authorizerCacheTtl: Duration.minutes(5) }).template.hasResourceProperties(
+        'AWS::ApiGatewayV2::Authorizer',
+        { AuthorizerResultTtlInSeconds: 300 }
+      );
+    });
+
+    it('creates exactly the routes of functions/shared/contract/routes.ts', () => {
+      const routeKeys = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+        .map((r) => r.Properties!.RouteKey);
+      expect(routeKeys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+      expect(routeKeys).toEqual(expect.arrayContaining(['POST /login', 'GET /me', 'GET /products', 'POST /logout']));
+    });
+
+    it.each([
+      ['POST /login', false],
+      ['GET /me', true],
+      ['GET /products', true],
+      ['POST /logout', true],
+    ])('%s authorized by the session authorizer: %s', (routeKey, authorized) => {
+      const authorizerId = logicalIdOfType(resources, 'AWS::ApiGatewayV2::Authorizer');
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: authorized ? 'CUSTOM' : 'NONE',
+        AuthorizerId: authorized ? { Ref: authorizerId } : Match.absent(),
+      });
+    });
+
+    it('sends each route to its own function with payload format 2.0', () => {
+      for (const route of routes) {
+        const routeResource = Object.values(resources).find(
+          (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties!.RouteKey === `${route.method} ${route.path}`
+        )!;
+        const integrationId = Object.entries(resources).find(
+          ([id, r]) => r.Type === 'AWS::ApiGatewayV2::Integration' && refersTo(routeResource.Properties!.Target, id)
+        )![0];
+        expect(resources[integrationId]!.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [ids(stack, route.fn).fn, 'Arn'] },
+        });
+      }
+    });
+
+    it('throttles the default stage from props and POST /login tighter', () => {
+      const stage = () => Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+      const { DefaultRouteSettings, RouteSettings, StageName, AutoDeploy } = stage().Properties as {
+        DefaultRouteSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+        RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+        StageName: string;
+        AutoDeploy: boolean;
+      };
+      expect({ StageName, AutoDeploy }).toEqual({ StageName: '$default', AutoDeploy: true });
+      expect(DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+      const login = RouteSettings['POST /login']!;
+      expect(login.ThrottlingRateLimit).toBeLessThan(DefaultRouteSettings.ThrottlingRateLimit);
+      expect(login.ThrottlingBurstLimit).toBeLessThan(DefaultRouteSettings.ThrottlingBurstLimit);
+      expect(Object.keys(RouteSettings)).toEqual(['POST /login']);
+      // RouteSettings name routes by key: the stage must wait for the route to exist.
+      const loginRouteId = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties!.RouteKey === 'POST /login'
+      )![0];
+      expect(stage().DependsOn).toContain(loginRouteId);
+
+      synth({
+        throttle: { rateLimit: 500, burstLimit: 1000 },
+        loginThrottle: { rateLimit: 25, burstLimit: 50 },
+      }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+        RouteSettings: { 'POST /login': { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 } },
+      });
+    });
+
+    it('writes JSON access logs without headers to a log group with retention', () => {
+      const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+      const settings = stage.Properties!.AccessLogSettings as { DestinationArn: unknown; Format: string };
+      const logGroupId = (settings.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+      const format = JSON.parse(settings.Format) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+      expect(settings.Format).not.toMatch(/header|authorizer\.openid|X-Session-Id/i);
+    });
+  });
+
+  describe('outputs', () => {
+    it('exports the API URL, the table name and the secret ARN, and nothing else', () => {
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'AppSecretArn', 'SessionTableName']);
+      expect(outputs.SessionTableName!.Value).toEqual({ Ref: tableId });
+      expect(outputs.AppSecretArn!.Value).toEqual({ Ref: secretId });
+      expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('.execute-api.');
+    });
+  });
+
+  describe('props', () => {
+    it.each(['', 'wx123', 'not-an-app-id', 'wx1234567890abcdeg'])('refuses wechatAppId %j', (wechatAppId) => {
+      expect(() => synth({ wechatAppId })).toThrow(/wechatAppId/);
+    });
+
+    it('refuses a session max age shorter than the idle timeout and a cache TTL over an hour', () => {
+      expect(() => synth({ sessionTtlSeconds: 7200, sessionMaxAgeSeconds: 3600 })).toThrow(/sessionMaxAgeSeconds/);
+      expect(() => synth({ authorizerCacheTtl: Duration.hours(2) })).toThrow(/1 hour/);
+    });
+  });
+});
