@@ -53,12 +53,7 @@ const flag = (node: Node, key: ContextKey): boolean | undefined => {
   throw new Error(`Context ${key} must be true or false, got "${raw}"`);
 };
 
-const throttle = (
-  node: Node,
-  rateKey: ContextKey,
-  burstKey: ContextKey,
-  fallback: ThrottleLimits
-): ThrottleLimits => ({
+const throttle = (node: Node, rateKey: ContextKey, burstKey: ContextKey, fallback: ThrottleLimits): ThrottleLimits => ({
   rateLimit: wholeNumber(node, rateKey) ?? fallback.rateLimit,
   burstLimit: wholeNumber(node, burstKey) ?? fallback.burstLimit,
 });
@@ -68,7 +63,9 @@ const retention = (node: Node): RetentionDays | undefined => {
   if (days === undefined) return undefined;
   const allowed = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
   if (!allowed.includes(days)) {
-    throw new Error(`Context logRetentionDays must be one of CloudWatch's periods (${allowed.join(', ')}), got ${days}`);
+    throw new Error(
+      `Context logRetentionDays must be one of CloudWatch's periods (${allowed.join(', ')}), got ${days}`
+    );
   }
   return days as RetentionDays;
 };

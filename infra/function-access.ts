@@ -95,8 +95,7 @@ const tableActionsOf = (access: FunctionAccess): TableAction[] =>
   [...new Set(access.table.flatMap((grant) => grant.actions))].sort();
 
 /** The `dynamodb:LeadingKeys` patterns of one grant: the partition key starts with one of its kinds' prefixes. */
-const leadingKeysOf = (grant: TableGrant): string[] =>
-  grant.items.map((kind) => `${sessionTable.keyPrefixes[kind]}*`);
+const leadingKeysOf = (grant: TableGrant): string[] => grant.items.map((kind) => `${sessionTable.keyPrefixes[kind]}*`);
 
 /** Whether the function reads the WeChat app secret: only readWeChatConfig takes its ARN. */
 const readsAppSecret = (access: FunctionAccess): boolean => access.config.includes('readWeChatConfig');
@@ -125,7 +124,7 @@ const validAccess = (fn: string, access: FunctionAccess): FunctionAccess => {
     );
   }
   // Table rights without TABLE_NAME could never be used; TABLE_NAME without rights would fail every request.
-  if ((access.table.length > 0) !== variablesOf(access).includes('TABLE_NAME')) {
+  if (access.table.length > 0 !== variablesOf(access).includes('TABLE_NAME')) {
     throw new FunctionAccessError(
       `Function "${fn}" in infra/function-access.ts must read the table's config exactly when it has table grants`
     );

@@ -19,17 +19,13 @@ const API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS = 10;
  */
 const defaultSizing: FunctionSizing = { memorySizeMb: 256, timeoutSeconds: 5 };
 
-const wechatCallBudgetSeconds = Math.ceil(
-  (2 * defaults.wechatTimeoutMs + defaults.wechatBusyRetryDelayMs) / 1000
-);
+const wechatCallBudgetSeconds = Math.ceil((2 * defaults.wechatTimeoutMs + defaults.wechatBusyRetryDelayMs) / 1000);
 
 /**
  * A WeChat call that needs the access_token: waiting for (or doing) a token refresh, the call itself, and after a
  * rejected token one more refresh and one retry, each WeChat request bounded by the client's timeout.
  */
-const accessTokenCallBudgetSeconds = Math.ceil(
-  (defaults.accessTokenMaxWaitMs + 4 * defaults.wechatTimeoutMs) / 1000
-);
+const accessTokenCallBudgetSeconds = Math.ceil((defaults.accessTokenMaxWaitMs + 4 * defaults.wechatTimeoutMs) / 1000);
 
 const sizingOverrides: Readonly<Record<string, Partial<FunctionSizing>>> = {
   /**

@@ -79,16 +79,10 @@ const loginErrorMessages: Record<LoginErrorCode, string> = {
 
 /** The one map from a POST /login answer that is not a session to a LoginError. */
 const loginErrorFromResponse = (statusCode: number, body: unknown): LoginError => {
-  const reported =
-    typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const reported = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   const known = serverLoginErrors.find((code) => code === reported);
   const code: LoginErrorCode =
-    known ??
-    (statusCode === 429
-      ? 'rate_limited'
-      : statusCode >= 500
-        ? 'server_error'
-        : 'unexpected_response');
+    known ?? (statusCode === 429 ? 'rate_limited' : statusCode >= 500 ? 'server_error' : 'unexpected_response');
   return new LoginError(code, loginErrorMessages[code], statusCode);
 };
 

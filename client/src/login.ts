@@ -22,7 +22,12 @@ const logIn = async (api: WxLike, loginUrl: string, deviceNow: () => number): Pr
     throw loginErrorFromResponse(response.statusCode, body);
   }
   const { sessionId, expiresAt } = (body ?? {}) as { sessionId?: unknown; expiresAt?: unknown };
-  if (typeof sessionId !== 'string' || sessionId === '' || typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) {
+  if (
+    typeof sessionId !== 'string' ||
+    sessionId === '' ||
+    typeof expiresAt !== 'string' ||
+    Number.isNaN(Date.parse(expiresAt))
+  ) {
     throw loginError('unexpected_response', `status ${response.statusCode} without a session`);
   }
   return { sessionId, expiresAt, clockOffsetMs: clockOffset(response.header, deviceNow()) };

@@ -30,10 +30,7 @@ interface WxRequestOption {
 }
 
 interface WxLike {
-  login(option: {
-    success?: (result: { code: string }) => void;
-    fail?: (error: WxCallbackResult) => void;
-  }): void;
+  login(option: { success?: (result: { code: string }) => void; fail?: (error: WxCallbackResult) => void }): void;
   checkSession(option: { success?: () => void; fail?: () => void }): void;
   request(option: WxRequestOption): unknown;
   getStorageSync(key: string): unknown;

@@ -45,14 +45,12 @@ class AppSecret extends Construct {
     // The L2 construct fills in GenerateSecretString when given no value; a random string would look like a secret
     // and fail at WeChat with 40125. Without either property CloudFormation creates the secret with no value.
     (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    Validations.of(secret).acknowledge(
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The AppSecret is issued by the WeChat platform (mp.weixin.qq.com) and can only be reset there by a person; ' +
-          'a rotation Lambda cannot mint a new one. Ops rotate it by resetting it in WeChat and putting the new value.',
-      }
-    );
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The AppSecret is issued by the WeChat platform (mp.weixin.qq.com) and can only be reset there by a person; ' +
+        'a rotation Lambda cannot mint a new one. Ops rotate it by resetting it in WeChat and putting the new value.',
+    });
     return secret;
   }
 }

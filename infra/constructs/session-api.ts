@@ -126,14 +126,12 @@ class SessionApi extends Construct {
       if (!route.authorized && httpRoute) {
         // RouteSettings name the route by key; CloudFormation rejects them if the route does not exist yet.
         this.stage.node.addDependency(httpRoute);
-        Validations.of(httpRoute).acknowledge(
-          {
-            id: 'AwsSolutions-APIG4',
-            reason:
-              `${routeKeyOf(route)} is how a client without a session gets one: the wx.login() code in the body is ` +
-              'the credential, checked by WeChat code2Session. The route has its own tighter throttle.',
-          }
-        );
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${routeKeyOf(route)} is how a client without a session gets one: the wx.login() code in the body is ` +
+            'the credential, checked by WeChat code2Session. The route has its own tighter throttle.',
+        });
       }
     }
 

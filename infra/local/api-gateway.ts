@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayRequestAuthorizerEventV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { type RouteDefinition, routeKeyOf } from '../../functions/shared/contract/routes.js';
 
 /**
@@ -113,21 +109,22 @@ const toAuthorizerEvent = (
   route: RouteDefinition,
   requestId: string,
   identity: string
-): APIGatewayRequestAuthorizerEventV2 => ({
-  version: '2.0',
-  type: 'REQUEST',
-  routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.method}${route.path}`,
-  identitySource: [identity],
-  routeKey: routeKeyOf(route),
-  rawPath: request.rawPath,
-  rawQueryString: request.rawQueryString,
-  cookies: request.cookies,
-  headers: request.headers,
-  queryStringParameters: queryParameters(request.rawQueryString) ?? {},
-  requestContext: requestContext(request, route, requestId),
-  pathParameters: {},
-  stageVariables: {},
-} as unknown as APIGatewayRequestAuthorizerEventV2);
+): APIGatewayRequestAuthorizerEventV2 =>
+  ({
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.method}${route.path}`,
+    identitySource: [identity],
+    routeKey: routeKeyOf(route),
+    rawPath: request.rawPath,
+    rawQueryString: request.rawQueryString,
+    cookies: request.cookies,
+    headers: request.headers,
+    queryStringParameters: queryParameters(request.rawQueryString) ?? {},
+    requestContext: requestContext(request, route, requestId),
+    pathParameters: {},
+    stageVariables: {},
+  }) as unknown as APIGatewayRequestAuthorizerEventV2;
 
 interface HttpAnswer {
   statusCode: number;
@@ -183,13 +180,5 @@ const lambdaContext = (functionName: string, requestId: string, timeoutMs: numbe
 
 const newRequestId = (): string => randomUUID();
 
-export {
-  gatewayError,
-  lambdaContext,
-  newRequestId,
-  readRequest,
-  toAuthorizerEvent,
-  toHttpAnswer,
-  toProxyEvent,
-};
+export { gatewayError, lambdaContext, newRequestId, readRequest, toAuthorizerEvent, toHttpAnswer, toProxyEvent };
 export type { HttpAnswer, RawRequest };

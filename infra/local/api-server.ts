@@ -1,9 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  AUTHORIZER_FUNCTION,
-  type RouteDefinition,
-  SESSION_HEADER,
-} from '../../functions/shared/contract/routes.js';
+import { AUTHORIZER_FUNCTION, type RouteDefinition, SESSION_HEADER } from '../../functions/shared/contract/routes.js';
 import {
   gatewayError,
   type HttpAnswer,
@@ -57,10 +53,7 @@ const concurrencyLimit = (limit: number) => {
   };
 };
 
-type AuthorizerOutcome =
-  | { kind: 'allow'; context: Record<string, unknown> }
-  | { kind: 'deny' }
-  | { kind: 'error' };
+type AuthorizerOutcome = { kind: 'allow'; context: Record<string, unknown> } | { kind: 'deny' } | { kind: 'error' };
 
 /**
  * The local stand-in for the HTTP API: the same routes as the stack, the same authorizer rules:
@@ -155,9 +148,7 @@ const createLocalApi = (options: LocalApiOptions): Server => {
       .catch(() => gatewayError(500, 'Internal Server Error'))
       .then((reply) => {
         send(res, reply);
-        options.accessLog?.(
-          `${req.method} ${path} ${reply.statusCode} ${(performance.now() - started).toFixed(1)}ms`
-        );
+        options.accessLog?.(`${req.method} ${path} ${reply.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
       });
   });
 };

@@ -64,7 +64,9 @@ const assertPortFree = (port: number): Promise<void> =>
     server.listen(port, () => server.close(() => resolve()));
   });
 
-const startDynamoDbLocal = async (options: { port?: number; timeoutMs?: number } = {}): Promise<RunningDynamoDbLocal> => {
+const startDynamoDbLocal = async (
+  options: { port?: number; timeoutMs?: number } = {}
+): Promise<RunningDynamoDbLocal> => {
   assertJavaAvailable();
   if (options.port !== undefined) await assertPortFree(options.port);
   const port = options.port ?? (await freePort());

@@ -27,7 +27,9 @@ const wholeNumber = (name: string, fallback: number, { min = 0 } = {}): number =
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    console.error(`The local twin could not start: ${name} must be a whole number${min ? ` of at least ${min}` : ''}, got "${raw}"`);
+    console.error(
+      `The local twin could not start: ${name} must be a whole number${min ? ` of at least ${min}` : ''}, got "${raw}"`
+    );
     process.exit(1);
   }
   return Number(raw);

@@ -57,11 +57,10 @@ const probe = [
 
 const importOnce = (file: string): Promise<{ importMs: number; processMs: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '--eval', probe, pathToFileURL(file).href],
-      { env: lambdaLikeEnv(), stdio: ['ignore', 'pipe', 'pipe'] }
-    );
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', probe, pathToFileURL(file).href], {
+      env: lambdaLikeEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -51,13 +51,7 @@ interface WorkDependencies {
   wechat: { appId: string; appSecret: string; baseUrl: string };
 }
 
-const row = (
-  scenario: string,
-  requests: number,
-  counts: OperationCounts,
-  expected: string,
-  ok: boolean
-): WorkRow => ({
+const row = (scenario: string, requests: number, counts: OperationCounts, expected: string, ok: boolean): WorkRow => ({
   scenario,
   requests,
   reads: counts.reads,
@@ -98,7 +92,9 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
   {
     const { sessions, counter } = instrumentedSessionStore(config);
     const authorizer = factories.authorizer(sessions);
-    const ids = await Promise.all(Array.from({ length: 50 }, async () => (await sessions.create(identity())).sessionId));
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, async () => (await sessions.create(identity())).sessionId)
+    );
     counter.reset();
     let allowed = 0;
     const requests = 200;
@@ -226,7 +222,9 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
   {
     const { sessions, counter } = instrumentedSessionStore(config);
     const logout = factories.logout(sessions);
-    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await sessions.create(identity())).sessionId));
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async () => (await sessions.create(identity())).sessionId)
+    );
     counter.reset();
     let noContent = 0;
     for (const sessionId of ids) {

@@ -41,8 +41,7 @@ const empty = (): OperationCounts => ({
 
 /** The serialized request body (the SDK hands a byte array to the build step). */
 const bodyOf = (body: unknown): Record<string, unknown> => {
-  const text =
-    typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '{}';
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : '{}';
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {

@@ -178,8 +178,18 @@ const main = async () => {
       table(
         ['measure', 'calls', 'p50', 'p99'],
         [
-          ['real handler (bundle) → DynamoDB Local', warm.dynamodbLocalMs.n, `${fixed(warm.dynamodbLocalMs.p50, 2)} ms`, `${fixed(warm.dynamodbLocalMs.p99, 2)} ms`],
-          ['handler overhead, DynamoDB answered in-process', warm.overheadUs.n, `${fixed(warm.overheadUs.p50)} µs`, `${fixed(warm.overheadUs.p99)} µs`],
+          [
+            'real handler (bundle) → DynamoDB Local',
+            warm.dynamodbLocalMs.n,
+            `${fixed(warm.dynamodbLocalMs.p50, 2)} ms`,
+            `${fixed(warm.dynamodbLocalMs.p99, 2)} ms`,
+          ],
+          [
+            'handler overhead, DynamoDB answered in-process',
+            warm.overheadUs.n,
+            `${fixed(warm.overheadUs.p50)} µs`,
+            `${fixed(warm.overheadUs.p99)} µs`,
+          ],
         ]
       ),
       '',
@@ -196,7 +206,9 @@ const main = async () => {
           row.writes,
           row.readUnits,
           row.writeUnits,
-          Object.entries(row.operations).map(([name, count]) => `${name} ${count}`).join(', ') || '—',
+          Object.entries(row.operations)
+            .map(([name, count]) => `${name} ${count}`)
+            .join(', ') || '—',
           row.expected,
           row.ok ? 'yes' : 'NO',
         ])

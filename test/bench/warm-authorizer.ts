@@ -65,8 +65,11 @@ const measureWarmAuthorizer = async (options: {
   const { handler } = (await import(pathToFileURL(options.bundleFile).href)) as { handler: AuthorizerHandler };
   const sessions = createSessionStore(config);
   const ids = await Promise.all(
-    Array.from({ length: 100 }, async (_, i) =>
-      (await sessions.create({ openid: `o-bench-warm-${i}`, sessionKey: randomBytes(16).toString('base64') })).sessionId
+    Array.from(
+      { length: 100 },
+      async (_, i) =>
+        (await sessions.create({ openid: `o-bench-warm-${i}`, sessionKey: randomBytes(16).toString('base64') }))
+          .sessionId
     )
   );
   const events = ids.map((sessionId) => authorizerEvent({ sessionId }));

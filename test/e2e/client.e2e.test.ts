@@ -53,7 +53,9 @@ const tableOf = (target: RunningTwin) => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     })
   );
-  const key = (sessionId: string) => ({ [sessionTable.partitionKey.name]: SESSION_PK_PREFIX + hashSessionId(sessionId) });
+  const key = (sessionId: string) => ({
+    [sessionTable.partitionKey.name]: SESSION_PK_PREFIX + hashSessionId(sessionId),
+  });
   const partitionKey = sessionTable.partitionKey.name;
   return {
     item: async (sessionId: string) =>
@@ -70,9 +72,7 @@ const tableOf = (target: RunningTwin) => {
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      return items.filter(
-        (item) => String(item[partitionKey]).startsWith(SESSION_PK_PREFIX) && item.openid === openid
-      );
+      return items.filter((item) => String(item[partitionKey]).startsWith(SESSION_PK_PREFIX) && item.openid === openid);
     },
   };
 };

@@ -14,7 +14,7 @@ const processesInGroup = (groupId: number): string[] => {
 };
 
 describe('stopping the twin', () => {
-  it('leaves no process behind after SIGTERM, DynamoDB Local\'s Java included', async () => {
+  it("leaves no process behind after SIGTERM, DynamoDB Local's Java included", async () => {
     const twin = await startTwin({}, { ownDynamoDb: true });
     const groupId = twin.process.pid!;
     expect((await login(twin.baseUrl, 'ivan.1')).status).toBe(200);

@@ -73,13 +73,15 @@ describe('npm start: the whole API over HTTP', () => {
     }
     const noBody = await call(twin.baseUrl, 'POST', '/login');
     expect(noBody.status).toBe(400);
-    const huge = await call(twin.baseUrl, 'POST', '/login', { body: JSON.stringify({ code: 'a', pad: 'x'.repeat(17 * 1024) }) });
+    const huge = await call(twin.baseUrl, 'POST', '/login', {
+      body: JSON.stringify({ code: 'a', pad: 'x'.repeat(17 * 1024) }),
+    });
     expect(huge.status).toBe(413);
     const after = (await db.send(new ScanCommand({ TableName: twin.tableName }))).Items?.length ?? 0;
     expect(after).toBe(before);
   });
 
-  it('maps the WeChat stub\'s errors to the contract', async () => {
+  it("maps the WeChat stub's errors to the contract", async () => {
     const cases: [string, number, string][] = [
       ['invalid-code', 401, 'invalid_code'],
       ['errcode40226.1', 403, 'user_blocked'],
@@ -134,7 +136,11 @@ describe('npm start with a short SESSION_TTL_SECONDS', () => {
       expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 3100));
       const item = await db.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true })
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: `session#${hashSessionId(sessionId)}` },
+          ConsistentRead: true,
+        })
       );
       expect(item.Item).toBeDefined();
       expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(403);

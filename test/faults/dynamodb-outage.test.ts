@@ -168,7 +168,10 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
     expect(httpAfter.status).toBe(200);
     expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: httpAfter.body.sessionId })).status).toBe(200);
     expect((await tableKeys()).filter((key) => key.startsWith('session#'))).toEqual(
-      [`session#${hashSessionId(String(after.body.sessionId))}`, `session#${hashSessionId(httpAfter.body.sessionId)}`].sort()
+      [
+        `session#${hashSessionId(String(after.body.sessionId))}`,
+        `session#${hashSessionId(httpAfter.body.sessionId)}`,
+      ].sort()
     );
   }, 60_000);
 

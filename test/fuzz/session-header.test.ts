@@ -5,7 +5,12 @@ import { instrumentedSessionStore } from '../bench/instrumented.js';
 import type { OperationCounter } from '../bench/operation-counter.js';
 import { createTestTable } from '../support/dynamodb.js';
 import { authorizerEvent } from '../support/events.js';
-import { nearSessionId, SESSION_ID_SHAPE, sessionHeaderValue, wellFormedSessionId } from '../support/fuzz-arbitraries.js';
+import {
+  nearSessionId,
+  SESSION_ID_SHAPE,
+  sessionHeaderValue,
+  wellFormedSessionId,
+} from '../support/fuzz-arbitraries.js';
 
 /**
  * Property: whatever arrives in X-Session-Id, the authorizer answers a plain deny — it never allows, and never
@@ -27,7 +32,10 @@ beforeAll(async () => {
   });
   counter = store.counter;
   authorizer = createHandler(store.sessions);
-  ({ sessionId: liveSessionId } = await store.sessions.create({ openid: 'o-fuzz-user', sessionKey: 'c2Vzc2lvbmtleQ==' }));
+  ({ sessionId: liveSessionId } = await store.sessions.create({
+    openid: 'o-fuzz-user',
+    sessionKey: 'c2Vzc2lvbmtleQ==',
+  }));
 });
 
 /** API Gateway puts the header's value in identitySource; the lower-cased header is there too. */

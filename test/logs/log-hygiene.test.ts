@@ -72,11 +72,17 @@ describe('log hygiene over the whole flow', () => {
       expect((await call(base, 'GET', '/wx/session-key/status', { sessionId: session.sessionId })).status).toBe(200);
     }
     const sealed = await stubAdmin('/stub/encrypted-data', { openid: alice.openid, data: { nickName: '测试' } });
-    const decrypted = await call(base, 'POST', '/wx/decrypt', { sessionId: alice.sessionId, body: JSON.stringify(sealed) });
+    const decrypted = await call(base, 'POST', '/wx/decrypt', {
+      sessionId: alice.sessionId,
+      body: JSON.stringify(sealed),
+    });
     expect(decrypted.status).toBe(200);
     const stale = await call(base, 'POST', '/wx/decrypt', {
       sessionId: alice.sessionId,
-      body: JSON.stringify({ encryptedData: randomBytes(32).toString('base64'), iv: randomBytes(16).toString('base64') }),
+      body: JSON.stringify({
+        encryptedData: randomBytes(32).toString('base64'),
+        iv: randomBytes(16).toString('base64'),
+      }),
     });
     expect(stale.status).toBe(400);
     const rawData = JSON.stringify({ nickName: '测试' });
@@ -86,9 +92,15 @@ describe('log hygiene over the whole flow', () => {
       body: JSON.stringify({ rawData, signature: rawDataSignature(rawData, newestKey) }),
     });
     expect(verified.status).toBe(200);
-    expect((await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"bob.p1"}' })).status).toBe(200);
-    expect((await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"expiretoken.p1"}' })).status).toBe(200);
-    expect((await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"invalid.p1"}' })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"bob.p1"}' })).status
+    ).toBe(200);
+    expect(
+      (await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"expiretoken.p1"}' })).status
+    ).toBe(200);
+    expect(
+      (await call(base, 'POST', '/wx/phone', { sessionId: bob.sessionId, body: '{"code":"invalid.p1"}' })).status
+    ).toBeGreaterThanOrEqual(400);
     await stubAdmin('/stub/rotate-session-key', { openid: bob.openid });
     rememberSessionKeys();
     await call(base, 'GET', '/wx/session-key/status', { sessionId: bob.sessionId });

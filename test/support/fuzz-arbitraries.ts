@@ -54,7 +54,11 @@ const hostileString = fc.oneof(
 );
 
 /** Header values that are not session ids (checked by the test against the contract's pattern, not the code's). */
-const sessionHeaderValue = fc.oneof(hostileString, nearSessionId(), fc.string({ unit: 'binary', minLength: 1000, maxLength: 9000 }));
+const sessionHeaderValue = fc.oneof(
+  hostileString,
+  nearSessionId(),
+  fc.string({ unit: 'binary', minLength: 1000, maxLength: 9000 })
+);
 
 const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 

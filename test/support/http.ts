@@ -23,8 +23,7 @@ const call = async (
   return { status: response.status, headers: response.headers, body };
 };
 
-const login = (baseUrl: string, code: string) =>
-  call(baseUrl, 'POST', '/login', { body: JSON.stringify({ code }) });
+const login = (baseUrl: string, code: string) => call(baseUrl, 'POST', '/login', { body: JSON.stringify({ code }) });
 
 export { call, login };
 export type { HttpReply };

@@ -51,8 +51,9 @@ const statementsOf = (resources: Record<string, Resource>, roleId: string): Stat
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(`"${roleId}"`))
     .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
-  const inline = asArray(resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[])
-    .flatMap((policy) => policy.PolicyDocument.Statement);
+  const inline = asArray(
+    resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[]
+  ).flatMap((policy) => policy.PolicyDocument.Statement);
   return [...attached, ...inline];
 };
 

@@ -26,10 +26,7 @@ interface StartTwinOptions {
  * Starts the local twin the way a developer does, `npm start`, on a free port, and waits until it serves.
  * By default it shares the run's DynamoDB Local with a table of its own.
  */
-const startTwin = async (
-  env: Record<string, string> = {},
-  options: StartTwinOptions = {}
-): Promise<RunningTwin> => {
+const startTwin = async (env: Record<string, string> = {}, options: StartTwinOptions = {}): Promise<RunningTwin> => {
   const port = await freePort();
   const tableName = env.TABLE_NAME ?? `twin-${randomUUID().slice(0, 8)}`;
   const childEnv: Record<string, string | undefined> = {

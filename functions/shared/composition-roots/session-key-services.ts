@@ -25,9 +25,7 @@ const wechatClient = (config: WeChatConfig): WeChatClient =>
   new WeChatClient({ ...config, appSecret: appSecretProvider(config.appSecret) });
 
 const accessTokens = (client: DynamoDBDocumentClient, config: TableConfig, wechat: WeChatClient) =>
-  new AccessTokenCache(new DynamoDbAccessTokenPersistence(client, config.tableName), () =>
-    wechat.fetchStableToken()
-  );
+  new AccessTokenCache(new DynamoDbAccessTokenPersistence(client, config.tableName), () => wechat.fetchStableToken());
 
 const createUserData = (config: TableConfig, appId: string): UserData =>
   new UserData(sessionKeys(createDocumentClient(config), config), appId);

@@ -35,9 +35,7 @@ const routes: readonly RouteDefinition[] = [
 const routeKeyOf = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 
 /** Every function the project deploys: the route handlers plus the authorizer. */
-const functionNames = (): string[] => [
-  ...new Set([...routes.map((route) => route.fn), AUTHORIZER_FUNCTION]),
-];
+const functionNames = (): string[] => [...new Set([...routes.map((route) => route.fn), AUTHORIZER_FUNCTION])];
 
 export { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routeKeyOf, routes };
 export type { HttpMethod, RouteDefinition };

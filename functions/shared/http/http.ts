@@ -78,9 +78,7 @@ const httpErrors = (
 });
 
 /** Refuses bodies over `maxBytes` before anything parses them. Counts decoded bytes for base64 bodies. */
-const bodySizeLimit = (
-  maxBytes: number
-): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+const bodySizeLimit = (maxBytes: number): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   before: async ({ event }) => {
     if (typeof event.body !== 'string') return;
     const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');

@@ -146,12 +146,4 @@ export {
   readTableConfig,
   readWeChatConfig,
 };
-export type {
-  AppSecretSource,
-  ConfigReader,
-  DeployedVariable,
-  Env,
-  SessionConfig,
-  TableConfig,
-  WeChatConfig,
-};
+export type { AppSecretSource, ConfigReader, DeployedVariable, Env, SessionConfig, TableConfig, WeChatConfig };

@@ -11,9 +11,7 @@ import { readLocalAwsSettings, type TableConfig } from './config.js';
  * developer needs no AWS account to run the twin or the tests.
  */
 const createDocumentClient = (config: TableConfig): DynamoDBDocumentClient => {
-  const local = config.dynamodbEndpoint
-    ? { endpoint: config.dynamodbEndpoint, ...readLocalAwsSettings() }
-    : {};
+  const local = config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, ...readLocalAwsSettings() } : {};
   const client = new DynamoDBClient({
     ...local,
     maxAttempts: 2,

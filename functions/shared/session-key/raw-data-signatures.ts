@@ -14,10 +14,7 @@ class RawDataSignatures {
   constructor(private readonly keys: Pick<SessionKeys, 'current'>) {}
 
   /** Whether `signature` is sha1(rawData + session_key) for the user's newest session_key. */
-  async verify(
-    caller: CallerIdentity,
-    input: { rawData: string; signature: string }
-  ): Promise<boolean> {
+  async verify(caller: CallerIdentity, input: { rawData: string; signature: string }): Promise<boolean> {
     const sessionKey = await this.keys.current(caller);
     if (!sessionKey) return false;
     return verifyRawDataSignature({ ...input, sessionKey });

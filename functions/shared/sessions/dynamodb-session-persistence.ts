@@ -101,9 +101,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: SESSION_PK_PREFIX + key } })
-    );
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: SESSION_PK_PREFIX + key } }));
   }
 }
 

@@ -13,7 +13,6 @@ const newSessionId = (): string => randomBytes(SESSION_ID_BYTES).toString('base6
 const isWellFormedSessionId = (value: unknown): value is string =>
   typeof value === 'string' && SESSION_ID_PATTERN.test(value);
 
-const hashSessionId = (sessionId: string): string =>
-  createHash('sha256').update(sessionId).digest('base64url');
+const hashSessionId = (sessionId: string): string => createHash('sha256').update(sessionId).digest('base64url');
 
 export { hashSessionId, isWellFormedSessionId, newSessionId };

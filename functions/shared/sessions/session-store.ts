@@ -96,11 +96,7 @@ class SessionStore {
     const now = this.nowSeconds();
     if (!this.policy.needsRenewal(record, now)) return toCaller(record);
 
-    const renewed = await this.persistence.extend(
-      record.key,
-      this.policy.expiryAt(record.createdAt, now),
-      now
-    );
+    const renewed = await this.persistence.extend(record.key, this.policy.expiryAt(record.createdAt, now), now);
     // Gone or expired between the read and the renewal: a logout won the race.
     if (!renewed || this.policy.isExpired(renewed, now)) return undefined;
     return toCaller(renewed);
@@ -131,11 +127,4 @@ const toCaller = (record: SessionRecord): CallerIdentity => ({
 });
 
 export { SessionStore, systemClock };
-export type {
-  CallerIdentity,
-  Clock,
-  IssuedSession,
-  SessionPersistence,
-  SessionRecord,
-  WeChatIdentity,
-};
+export type { CallerIdentity, Clock, IssuedSession, SessionPersistence, SessionRecord, WeChatIdentity };

@@ -163,10 +163,4 @@ class AccessTokenCache {
 }
 
 export { AccessTokenCache };
-export type {
-  AccessTokenCacheOptions,
-  AccessTokenPersistence,
-  AccessTokenState,
-  CachedAccessToken,
-  RefreshLock,
-};
+export type { AccessTokenCacheOptions, AccessTokenPersistence, AccessTokenState, CachedAccessToken, RefreshLock };

@@ -240,8 +240,7 @@ class WeChatClient {
   }
 }
 
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0;
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 

@@ -92,7 +92,9 @@ const sameHexDigest = (given: string, expected: string): boolean => {
 
 /** wx.getUserInfo's signature: hex(sha1(rawData + session_key)), the session_key as its base64 text. */
 const rawDataSignature = (rawData: string, sessionKey: string): string =>
-  createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex');
+  createHash('sha1')
+    .update(rawData + sessionKey, 'utf8')
+    .digest('hex');
 
 const verifyRawDataSignature = (input: { rawData: string; signature: string; sessionKey: string }): boolean =>
   sameHexDigest(input.signature, rawDataSignature(input.rawData, input.sessionKey));

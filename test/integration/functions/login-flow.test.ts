@@ -44,7 +44,11 @@ const callProtected = (handlers: Handlers, fn: keyof Handlers, method: string, p
   throughGateway(handlers.authorizer, { fn, handler: handlers[fn] }, { method, path, sessionId });
 
 const storedSession = async (tableName: string, sessionId: string) =>
-  (await db.send(new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true }))).Item;
+  (
+    await db.send(
+      new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true })
+    )
+  ).Item;
 
 beforeAll(async () => {
   stub = await startWeChatStub({ appId: 'wx1111222233334444', appSecret: 'integration-secret' });

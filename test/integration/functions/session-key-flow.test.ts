@@ -50,16 +50,18 @@ const login = async (handlers: Record<Fn, Handler>, code: string): Promise<Sessi
   expect(response.statusCode).toBe(200);
   const { sessionId } = JSON.parse(String(response.body)) as { sessionId: string };
   const item = (
-    await db.send(
-      new GetCommand({ TableName: currentTable, Key: { pk: `session#${hashSessionId(sessionId)}` } })
-    )
+    await db.send(new GetCommand({ TableName: currentTable, Key: { pk: `session#${hashSessionId(sessionId)}` } }))
   ).Item!;
   return { sessionId, openid: item.openid as string, sessionKey: item.sessionKey as string };
 };
 
 /** An API Gateway hop: the authorizer first, then the route's function with the authorizer's context. */
 const call = (handlers: Record<Fn, Handler>, fn: Fn, method: string, path: string, session: Session, body?: unknown) =>
-  throughGateway(handlers.authorizer, { fn, handler: handlers[fn] }, { method, path, sessionId: session.sessionId, body });
+  throughGateway(
+    handlers.authorizer,
+    { fn, handler: handlers[fn] },
+    { method, path, sessionId: session.sessionId, body }
+  );
 
 const decrypt = (handlers: Record<Fn, Handler>, session: Session, data: unknown, sessionKey: string) =>
   call(handlers, 'wx-decrypt', 'POST', '/wx/decrypt', session, encryptLikeWeChat(data, sessionKey));
@@ -86,7 +88,10 @@ describe('session_key rotation', () => {
     expect(second.sessionKey).not.toBe(first.sessionKey);
     expect(stub.latestSessionKeys.get(first.openid)).toBe(second.sessionKey);
 
-    const data = { stepInfoList: [{ timestamp: 1_700_000_000, step: 8000 }], watermark: { appid: APP_ID, timestamp: 1 } };
+    const data = {
+      stepInfoList: [{ timestamp: 1_700_000_000, step: 8000 }],
+      watermark: { appid: APP_ID, timestamp: 1 },
+    };
     for (const session of [first, second]) {
       expect(await decrypt(handlers, session, data, second.sessionKey)).toEqual({ status: 200, body: data });
       const stale = await decrypt(handlers, session, data, first.sessionKey);
@@ -102,9 +107,15 @@ describe('session_key rotation', () => {
     const rawData = JSON.stringify({ nickName: '测试', gender: 1 });
     for (const session of [first, second]) {
       const withNewest = { rawData, signature: rawDataSignature(rawData, second.sessionKey) };
-      expect(await call(handlers, 'wx-verify', 'POST', '/wx/verify', session, withNewest)).toEqual({ status: 200, body: { valid: true } });
+      expect(await call(handlers, 'wx-verify', 'POST', '/wx/verify', session, withNewest)).toEqual({
+        status: 200,
+        body: { valid: true },
+      });
       const withOld = { rawData, signature: rawDataSignature(rawData, first.sessionKey) };
-      expect(await call(handlers, 'wx-verify', 'POST', '/wx/verify', session, withOld)).toEqual({ status: 200, body: { valid: false } });
+      expect(await call(handlers, 'wx-verify', 'POST', '/wx/verify', session, withOld)).toEqual({
+        status: 200,
+        body: { valid: false },
+      });
     }
   });
 
@@ -153,7 +164,9 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
     expect(answers.map((answer) => answer.body.valid)).toEqual(Array(8).fill(true));
     expect(stub.serverApi.stats.stableTokenCalls - before).toBe(1);
 
-    const item = (await db.send(new GetCommand({ TableName: freshTable, Key: { pk: ACCESS_TOKEN_KEY }, ConsistentRead: true }))).Item;
+    const item = (
+      await db.send(new GetCommand({ TableName: freshTable, Key: { pk: ACCESS_TOKEN_KEY }, ConsistentRead: true }))
+    ).Item;
     expect(typeof item?.accessToken).toBe('string');
     expect(item?.tokenExpiresAt).toBeGreaterThan(Date.now() + 7000_000);
     expect(JSON.stringify(answers)).not.toContain(item?.accessToken as string);

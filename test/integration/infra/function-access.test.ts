@@ -97,7 +97,11 @@ const sessionKeyOf = (sessionId: string) => ({
 
 /** An API Gateway hop: the authorizer, then the route's function with the authorizer's context. */
 const call = (fn: string, method: string, path: string, session: Session, body?: unknown) =>
-  throughGateway(handlers.authorizer!, { fn, handler: handlers[fn]! }, { method, path, sessionId: session.sessionId, body });
+  throughGateway(
+    handlers.authorizer!,
+    { fn, handler: handlers[fn]! },
+    { method, path, sessionId: session.sessionId, body }
+  );
 
 const kindOf = (pk: string): ItemKind | undefined =>
   (Object.entries(sessionTable.keyPrefixes) as [ItemKind, string][]).find(([, prefix]) => pk.startsWith(prefix))?.[0];
@@ -105,7 +109,12 @@ const kindOf = (pk: string): ItemKind | undefined =>
 beforeAll(async () => {
   stub = await startWeChatStub({ appId: APP_ID, appSecret: SECRET });
   tableName = await createTestTable();
-  const env = { TABLE_NAME: tableName, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: SECRET, WECHAT_API_BASE_URL: stub.baseUrl };
+  const env = {
+    TABLE_NAME: tableName,
+    WECHAT_APP_ID: APP_ID,
+    WECHAT_APP_SECRET: SECRET,
+    WECHAT_API_BASE_URL: stub.baseUrl,
+  };
   Object.assign(handlers, await coldStart(functionNames(), env, (fn) => (recorder.owner = fn)));
   recorder.owner = '';
 

@@ -80,11 +80,4 @@ const encryptRawBlocks = (plaintext: Buffer, sessionKey: string, iv: string): st
 
 const newSessionKey = (): string => randomBytes(16).toString('base64');
 
-export {
-  encryptLikeWeChat,
-  encryptRawBlocks,
-  loginStateVectors,
-  newSessionKey,
-  officialRawDataSample,
-  officialSample,
-};
+export { encryptLikeWeChat, encryptRawBlocks, loginStateVectors, newSessionKey, officialRawDataSample, officialSample };

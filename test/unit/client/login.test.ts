@@ -114,7 +114,12 @@ describe('auth.login', () => {
 
     const outcomes: unknown[] = [];
     for (let n = 0; n < 6; n += 1) {
-      outcomes.push(await client.request({ url: '/me' }).then((r) => r.statusCode, (error: LoginError) => error.code));
+      outcomes.push(
+        await client.request({ url: '/me' }).then(
+          (r) => r.statusCode,
+          (error: LoginError) => error.code
+        )
+      );
     }
 
     expect(wx.loginCalls).toBe(2);

@@ -89,7 +89,11 @@ describe('auth.request', () => {
 
   it('returns a second denial to the caller instead of logging in again', async () => {
     const { api, client, wx } = harness();
-    api.script('/me', { statusCode: 403, data: { message: 'Forbidden' } }, { statusCode: 403, data: { message: 'Forbidden' } });
+    api.script(
+      '/me',
+      { statusCode: 403, data: { message: 'Forbidden' } },
+      { statusCode: 403, data: { message: 'Forbidden' } }
+    );
 
     const response = await client.request({ url: '/me' });
 

@@ -26,19 +26,16 @@ describe('session storage', () => {
     ['a number', 42],
     ['a partial object', { sessionId: 'x' }],
     ['a bad date', { sessionId: 'x', expiresAt: 'soon', clockOffsetMs: 0 }],
-  ])(
-    'ignores %s left under the storage key and logs in',
-    async (_case, leftover) => {
-      const { client, wx } = harness();
-      wx.setStorageSync(STORAGE_KEY, leftover);
+  ])('ignores %s left under the storage key and logs in', async (_case, leftover) => {
+    const { client, wx } = harness();
+    wx.setStorageSync(STORAGE_KEY, leftover);
 
-      expect(client.hasSession()).toBe(false);
-      await client.request({ url: '/me' });
+    expect(client.hasSession()).toBe(false);
+    await client.request({ url: '/me' });
 
-      expect(wx.loginCalls).toBe(1);
-      expect(wx.requestsTo('/me')[0]?.header['X-Session-Id']).toBe('session-1');
-    }
-  );
+    expect(wx.loginCalls).toBe(1);
+    expect(wx.requestsTo('/me')[0]?.header['X-Session-Id']).toBe('session-1');
+  });
 
   it('keeps the session in memory for this launch when wx storage refuses to write', async () => {
     const { client, wx } = harness();

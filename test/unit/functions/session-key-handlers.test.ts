@@ -175,8 +175,14 @@ describe('GET /wx/session-key/status', () => {
   });
 
   it('answers 502 when WeChat cannot be asked, and keeps the session', async () => {
-    const { handler, revoked } = statusWith(newSessionKey(), new WeChatError('wechat_unavailable', 'WeChat could not be reached (TimeoutError)'));
-    expect(await invoke(handler, 'GET', '/wx/session-key/status')).toMatchObject({ status: 502, body: { error: 'wechat_unavailable' } });
+    const { handler, revoked } = statusWith(
+      newSessionKey(),
+      new WeChatError('wechat_unavailable', 'WeChat could not be reached (TimeoutError)')
+    );
+    expect(await invoke(handler, 'GET', '/wx/session-key/status')).toMatchObject({
+      status: 502,
+      body: { error: 'wechat_unavailable' },
+    });
     expect(revoked).toEqual([]);
   });
 });
@@ -209,7 +215,13 @@ describe('POST /wx/phone', () => {
   });
 
   it('answers 400 invalid_phone_code when WeChat refuses the code', async () => {
-    const { handler } = phoneWith(new WeChatError('invalid_phone_code', 'The phone number code is invalid, used or expired; ask the user again', 40029));
+    const { handler } = phoneWith(
+      new WeChatError(
+        'invalid_phone_code',
+        'The phone number code is invalid, used or expired; ask the user again',
+        40029
+      )
+    );
     expect(await invoke(handler, 'POST', '/wx/phone', '{"code":"used"}')).toMatchObject({
       status: 400,
       body: { error: 'invalid_phone_code' },

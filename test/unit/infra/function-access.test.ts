@@ -43,7 +43,7 @@ describe('function access map (infra/function-access.ts)', () => {
     expect(() => assertAccessCovers([...functionNames(), 'decrypt'])).toThrow(/decrypt/);
   });
 
-  it("declares exactly the config readers each handler calls at cold start (its environment comes from them)", () => {
+  it('declares exactly the config readers each handler calls at cold start (its environment comes from them)', () => {
     for (const fn of functionNames()) {
       expect([...accessOf(fn).config].sort(), fn).toEqual(configReadersCalledBy(fn));
     }
@@ -61,18 +61,19 @@ describe('function access map (infra/function-access.ts)', () => {
     for (const kind of kinds) {
       for (const other of kinds) {
         const patterns = leadingKeysOf({ items: [other], actions: ['dynamodb:GetItem'] });
-        expect(patterns.some((pattern) => stringLike(keys[kind], pattern)), `${kind} key, ${other} grant`).toBe(
-          kind === other
-        );
+        expect(
+          patterns.some((pattern) => stringLike(keys[kind], pattern)),
+          `${kind} key, ${other} grant`
+        ).toBe(kind === other);
       }
     }
   });
 
   it('refuses an entry with table grants but no table config, table config without grants, or an empty grant', () => {
     const get = ['dynamodb:GetItem'] as const;
-    expect(() => validAccess('x', { table: [{ items: ['session'], actions: get }], config: ['readAppIdConfig'] })).toThrow(
-      FunctionAccessError
-    );
+    expect(() =>
+      validAccess('x', { table: [{ items: ['session'], actions: get }], config: ['readAppIdConfig'] })
+    ).toThrow(FunctionAccessError);
     expect(() => validAccess('x', { table: [], config: ['readTableConfig'] })).toThrow(/"x".*table's config/);
     expect(() => validAccess('x', { table: [{ items: [], actions: get }], config: ['readTableConfig'] })).toThrow(
       /without item kinds or actions/

@@ -22,11 +22,16 @@ const acknowledgmentsIn = (root: IConstruct): { path: string; id: string; reason
 describe('cdk-nag AwsSolutions pack', () => {
   it.each([
     ['a created secret', {}],
-    ['an existing secret by ARN', { appSecretArn: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-AbCdEf' }],
+    [
+      'an existing secret by ARN',
+      { appSecretArn: 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-AbCdEf' },
+    ],
     ['an existing secret by name', { appSecretName: 'wechat/app-secret' }],
   ])('reports no unacknowledged finding with %s', (_, props) => {
     const report = new AwsSolutionsChecks().validateScope(buildStack(props));
-    const findings = report.violations.map((v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`
+    );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
   });
@@ -42,9 +47,9 @@ describe('cdk-nag AwsSolutions pack', () => {
 
   it('catches a finding added to this stack, so a clean report means something', () => {
     const stack = buildStack();
-    stack.functions.get('me')!.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.table.tableArn] })
-    );
+    stack.functions
+      .get('me')!
+      .role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.table.tableArn] }));
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.success).toBe(false);
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-IAM5[Action::dynamodb:*]');

@@ -77,12 +77,15 @@ describe('the session_key services in the stack', () => {
     expect(stack.functions.has(fn)).toBe(true);
   });
 
-  it.each(Object.entries(expected))('grants %s exactly its table actions, and the secret only if it fetches the token', (fn, access) => {
-    const statements = statementsOf(resources, roleOf(fn));
-    expect([...new Set(actionsOn(statements, tableId()))]).toEqual([...access.table]);
-    const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
-    expect(secretActions).toEqual(access.secret ? ['secretsmanager:GetSecretValue'] : []);
-  });
+  it.each(Object.entries(expected))(
+    'grants %s exactly its table actions, and the secret only if it fetches the token',
+    (fn, access) => {
+      const statements = statementsOf(resources, roleOf(fn));
+      expect([...new Set(actionsOn(statements, tableId()))]).toEqual([...access.table]);
+      const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
+      expect(secretActions).toEqual(access.secret ? ['secretsmanager:GetSecretValue'] : []);
+    }
+  );
 
   it.each(Object.entries(expected))(
     'limits %s to the item kinds it uses: a dynamodb:LeadingKeys condition on each table statement',

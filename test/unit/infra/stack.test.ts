@@ -6,7 +6,12 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSessionConfig, readWeChatConfig } from '../../../functions/shared/runtime/config.js';
 import { defaults } from '../../../functions/shared/contract/defaults.js';
-import { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routes } from '../../../functions/shared/contract/routes.js';
+import {
+  AUTHORIZER_FUNCTION,
+  SESSION_HEADER,
+  functionNames,
+  routes,
+} from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
 import { functionAccess, leadingKeysOf, readsAppSecret, tableActionsOf } from '../../../infra/function-access.js';
 import type { WeChatLoginStack } from '../../../infra/stack.js';
@@ -265,7 +270,10 @@ describe('the CDK stack', () => {
       for (const [name, value] of Object.entries(settings)) {
         const given = functions.map((r) => (r.Properties!.Environment as { Variables: Json }).Variables[name]);
         expect(given.filter((v) => v !== undefined).length, name).toBeGreaterThan(0);
-        expect(given.filter((v) => v !== undefined && v !== value), name).toEqual([]);
+        expect(
+          given.filter((v) => v !== undefined && v !== value),
+          name
+        ).toEqual([]);
       }
     });
 
@@ -322,7 +330,10 @@ describe('the CDK stack', () => {
           expect(Object.keys(statement.Condition ?? {}), fn).toEqual(['ForAllValues:StringLike']);
           expect(Object.keys(statement.Condition!['ForAllValues:StringLike']!), fn).toEqual(['dynamodb:LeadingKeys']);
           for (const pattern of asArray(statement.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'])) {
-            expect(Object.values(sessionTable.keyPrefixes).map((prefix) => `${prefix}*`), fn).toContain(pattern);
+            expect(
+              Object.values(sessionTable.keyPrefixes).map((prefix) => `${prefix}*`),
+              fn
+            ).toContain(pattern);
           }
         }
       }
@@ -335,7 +346,9 @@ describe('the CDK stack', () => {
       };
       for (const fn of functionNames()) {
         const statements = statementsOf(resources, ids(stack, fn).role);
-        const secretActions = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('secretsmanager:'));
+        const secretActions = statements
+          .flatMap((s) => asArray(s.Action))
+          .filter((a) => a.startsWith('secretsmanager:'));
         const expected = secretReaders(fn) ? ['secretsmanager:GetSecretValue'] : [];
         expect(secretActions, fn).toEqual(expected);
         expect(actionsOn(statements, secretId), fn).toEqual(expected);

@@ -167,10 +167,7 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
   });
 
   it.each([
-    [
-      'throttling',
-      () => new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} }),
-    ],
+    ['throttling', () => new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} })],
     ['a network error', () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })],
     ['an access error', () => Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' })],
   ])('rejects on %s during the read: never a deny, never an allow', async (_case, error) => {

@@ -1,8 +1,4 @@
-import {
-  DynamoDBClient,
-  ProvisionedThroughputExceededException,
-  ThrottlingException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -264,7 +260,11 @@ describe('POST /login: nothing secret reaches the logs', () => {
     ['busy twice', [{ errcode: -1 }, { errcode: -1 }]],
   ])('%s: no app secret, session_key or session id in any log line', async (_case, script) => {
     const { invoke } = setup(script);
-    const { result: response, lines, text } = await logsDuring(() => invoke(loginEvent(JSON.stringify({ code: 'abc' }))));
+    const {
+      result: response,
+      lines,
+      text,
+    } = await logsDuring(() => invoke(loginEvent(JSON.stringify({ code: 'abc' }))));
     // Every failure is logged, so an empty capture would mean the capture broke, not that nothing leaked.
     if (response.statusCode !== 200) expect(lines.length).toBeGreaterThan(0);
     expect(text).not.toContain(SECRET);

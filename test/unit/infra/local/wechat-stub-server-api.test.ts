@@ -41,7 +41,12 @@ describe('fetchStableToken', () => {
     expect(request?.method).toBe('POST');
     expect(request?.url.href).toBe('https://api.example.test/cgi-bin/stable_token');
     expect(request?.headers['content-type']).toBe('application/json');
-    expect(request?.body).toEqual({ grant_type: 'client_credential', appid: APP_ID, secret: SECRET, force_refresh: false });
+    expect(request?.body).toEqual({
+      grant_type: 'client_credential',
+      appid: APP_ID,
+      secret: SECRET,
+      force_refresh: false,
+    });
   });
 
   it('maps a bad appid or secret to a misconfiguration (500) and busy to wechat_busy', async () => {
@@ -60,7 +65,12 @@ describe('fetchStableToken', () => {
   });
 
   it('refuses a reply without a token or with a nonsense lifetime', async () => {
-    for (const reply of [{}, { access_token: '', expires_in: 7200 }, { access_token: TOKEN }, { access_token: TOKEN, expires_in: 0 }]) {
+    for (const reply of [
+      {},
+      { access_token: '', expires_in: 7200 },
+      { access_token: TOKEN },
+      { access_token: TOKEN, expires_in: 0 },
+    ]) {
       const { wechat } = client(reply);
       expect((await rejected(wechat.fetchStableToken())).code).toBe('wechat_unavailable');
     }
@@ -92,13 +102,21 @@ describe('checkSessionKey', () => {
   it('reports a rejected access token as such (40001, 42001, 40014), and nothing else', async () => {
     for (const errcode of [40001, 42001, 40014]) {
       const { wechat } = client({ errcode, errmsg: 'access_token expired' });
-      const error = await rejected(wechat.checkSessionKey({ accessToken: TOKEN, openid: 'o', sessionKey: SESSION_KEY }));
+      const error = await rejected(
+        wechat.checkSessionKey({ accessToken: TOKEN, openid: 'o', sessionKey: SESSION_KEY })
+      );
       expect(isAccessTokenRejected(error)).toBe(true);
       expect(error.code).toBe('wechat_unavailable');
     }
-    for (const reply of [{ errcode: -1 }, { errcode: 40003 }, new TypeError(`fetch failed for access_token=${TOKEN}`)]) {
+    for (const reply of [
+      { errcode: -1 },
+      { errcode: 40003 },
+      new TypeError(`fetch failed for access_token=${TOKEN}`),
+    ]) {
       const { wechat } = client(reply);
-      const error = await rejected(wechat.checkSessionKey({ accessToken: TOKEN, openid: 'o', sessionKey: SESSION_KEY }));
+      const error = await rejected(
+        wechat.checkSessionKey({ accessToken: TOKEN, openid: 'o', sessionKey: SESSION_KEY })
+      );
       expect(isAccessTokenRejected(error)).toBe(false);
     }
   });
@@ -123,9 +141,13 @@ describe('getPhoneNumber', () => {
 
   it('maps an invalid code to invalid_phone_code (400) and a minute quota to rate_limited', async () => {
     const invalid = client({ errcode: 40029, errmsg: 'invalid code' });
-    expect((await rejected(invalid.wechat.getPhoneNumber({ accessToken: TOKEN, code: 'x' }))).code).toBe('invalid_phone_code');
+    expect((await rejected(invalid.wechat.getPhoneNumber({ accessToken: TOKEN, code: 'x' }))).code).toBe(
+      'invalid_phone_code'
+    );
     const limited = client({ errcode: 45011, errmsg: 'api minute-quota reach limit' });
-    expect((await rejected(limited.wechat.getPhoneNumber({ accessToken: TOKEN, code: 'x' }))).code).toBe('rate_limited');
+    expect((await rejected(limited.wechat.getPhoneNumber({ accessToken: TOKEN, code: 'x' }))).code).toBe(
+      'rate_limited'
+    );
   });
 
   it('refuses a success reply without a phone number', async () => {

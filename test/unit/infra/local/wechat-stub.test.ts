@@ -9,15 +9,29 @@ const SECRET = 'stub-test-secret';
 let stub: RunningWeChatStub;
 
 const post = async (path: string, body: unknown) =>
-  (await (await fetch(`${stub.baseUrl}${path}`, { method: 'POST', body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+  (await (await fetch(`${stub.baseUrl}${path}`, { method: 'POST', body: JSON.stringify(body) })).json()) as Record<
+    string,
+    unknown
+  >;
 const get = async (path: string, query: Record<string, string>) =>
   (await (await fetch(`${stub.baseUrl}${path}?${new URLSearchParams(query)}`)).json()) as Record<string, unknown>;
 
 const stableToken = (overrides: Record<string, unknown> = {}) =>
-  post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: APP_ID, secret: SECRET, force_refresh: false, ...overrides });
+  post('/cgi-bin/stable_token', {
+    grant_type: 'client_credential',
+    appid: APP_ID,
+    secret: SECRET,
+    force_refresh: false,
+    ...overrides,
+  });
 
 const login = async (code: string) => {
-  const reply = await get('/sns/jscode2session', { appid: APP_ID, secret: SECRET, js_code: code, grant_type: 'authorization_code' });
+  const reply = await get('/sns/jscode2session', {
+    appid: APP_ID,
+    secret: SECRET,
+    js_code: code,
+    grant_type: 'authorization_code',
+  });
   return { openid: reply.openid as string, sessionKey: reply.session_key as string };
 };
 
@@ -89,16 +103,22 @@ describe('getuserphonenumber', () => {
     expect(info).toMatchObject({ countryCode: '86', watermark: { appid: APP_ID } });
     expect(info.phoneNumber).toMatch(/^1\d{10}$/);
     expect(typeof (info.watermark as { timestamp: unknown }).timestamp).toBe('number');
-    expect(((await post(path, { code: 'ann.p2' })).phone_info as Record<string, unknown>).phoneNumber).toBe(info.phoneNumber);
+    expect(((await post(path, { code: 'ann.p2' })).phone_info as Record<string, unknown>).phoneNumber).toBe(
+      info.phoneNumber
+    );
     expect((await post(path, { code: 'ann.p1' })).errcode).toBe(40029);
     expect((await post(path, { code: 'invalid-x' })).errcode).toBe(40029);
   });
 
   it('an `expiretoken` code expires the current token once, answering 42001', async () => {
     const token = (await stableToken()).access_token as string;
-    expect((await post(`/wxa/business/getuserphonenumber?access_token=${token}`, { code: 'expiretoken.1' })).errcode).toBe(42001);
+    expect(
+      (await post(`/wxa/business/getuserphonenumber?access_token=${token}`, { code: 'expiretoken.1' })).errcode
+    ).toBe(42001);
     const renewed = (await stableToken()).access_token as string;
-    expect((await post(`/wxa/business/getuserphonenumber?access_token=${renewed}`, { code: 'expiretoken.1' })).errcode).toBe(0);
+    expect(
+      (await post(`/wxa/business/getuserphonenumber?access_token=${renewed}`, { code: 'expiretoken.1' })).errcode
+    ).toBe(0);
   });
 });
 

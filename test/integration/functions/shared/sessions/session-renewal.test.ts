@@ -24,7 +24,11 @@ describe('session renewal on DynamoDB Local', () => {
   const expiresAtInTable = async (sessionId: string) =>
     (
       await db.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true })
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: `session#${hashSessionId(sessionId)}` },
+          ConsistentRead: true,
+        })
       )
     ).Item?.expiresAt as number | undefined;
 

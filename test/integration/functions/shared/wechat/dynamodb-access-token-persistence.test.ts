@@ -98,7 +98,8 @@ describe('AccessTokenCache on DynamoDB Local', () => {
     // One cache per caller, each with its own persistence object: only the table is shared, as between Lambdas.
     const callers = Array.from(
       { length: 20 },
-      () => new AccessTokenCache(new DynamoDbAccessTokenPersistence(db, tableName, key), fetchToken, { maxWaitMs: 20_000 })
+      () =>
+        new AccessTokenCache(new DynamoDbAccessTokenPersistence(db, tableName, key), fetchToken, { maxWaitMs: 20_000 })
     );
     const tokens = await Promise.all(callers.map((cache) => cache.get()));
     expect(fetches).toBe(1);

@@ -101,14 +101,11 @@ describe('readWeChatConfig', () => {
     expect(config.apiBaseUrl).toBe('https://hk.api.weixin.qq.com');
   });
 
-  it.each(['not a url', 'ftp://api.weixin.qq.com'])(
-    'refuses WECHAT_API_BASE_URL "%s", naming it',
-    (value) => {
-      const error = configErrorOf(() => readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URL: value })));
-      expect(error.variable).toBe('WECHAT_API_BASE_URL');
-      expect(error.message).toContain('WECHAT_API_BASE_URL');
-    }
-  );
+  it.each(['not a url', 'ftp://api.weixin.qq.com'])('refuses WECHAT_API_BASE_URL "%s", naming it', (value) => {
+    const error = configErrorOf(() => readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URL: value })));
+    expect(error.variable).toBe('WECHAT_API_BASE_URL');
+    expect(error.message).toContain('WECHAT_API_BASE_URL');
+  });
 
   it('bounds the WeChat call at about 3 seconds', () => {
     expect(readWeChatConfig(wechatEnv()).timeoutMs).toBe(3000);

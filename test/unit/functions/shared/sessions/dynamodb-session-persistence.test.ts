@@ -209,7 +209,9 @@ describe('extend', () => {
 
   it('rethrows a plain error that merely looks like a failed condition', async () => {
     // Named like DynamoDB's, but not one the SDK raised: it must not pass for "the item is gone".
-    const error = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    const error = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
     dynamodb.on(UpdateCommand).rejects(error);
     await expect(persistence.extend(KEY, NEW_EXPIRY, NOW)).rejects.toBe(error);
   });

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashSessionId, isWellFormedSessionId, newSessionId } from '../../../../../functions/shared/sessions/session-id.js';
+import {
+  hashSessionId,
+  isWellFormedSessionId,
+  newSessionId,
+} from '../../../../../functions/shared/sessions/session-id.js';
 
 describe('newSessionId', () => {
   it('is 43 base64url characters: 32 random bytes without padding', () => {

@@ -19,7 +19,8 @@ const until = async (done: () => boolean): Promise<void> => {
   while (!done()) await new Promise((resolve) => setImmediate(resolve));
 };
 
-const tokenRejected = (errcode: number) => new WeChatError('wechat_unavailable', 'WeChat rejected the access token', errcode);
+const tokenRejected = (errcode: number) =>
+  new WeChatError('wechat_unavailable', 'WeChat rejected the access token', errcode);
 
 /**
  * A cache on in-memory persistence with a fake clock: `sleep` moves the clock, so waiting is instant and

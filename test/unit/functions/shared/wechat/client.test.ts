@@ -36,9 +36,7 @@ const failureOf = async (promise: Promise<unknown>): Promise<WeChatError> => {
 /** Everything an error could carry into a log line or a response, down its cause chain (loggers print causes). */
 const everythingIn = (error: unknown): string => {
   if (!(error instanceof Error)) return JSON.stringify(error ?? null) ?? '';
-  return [error.message, String(error), error.stack ?? '', JSON.stringify(error), everythingIn(error.cause)].join(
-    '\n'
-  );
+  return [error.message, String(error), error.stack ?? '', JSON.stringify(error), everythingIn(error.cause)].join('\n');
 };
 
 describe('WeChatClient.exchangeCode: success', () => {

@@ -57,7 +57,11 @@ describe('decryptUserData', () => {
 
   it('decrypts data we encrypted ourselves, Chinese text included', () => {
     const sessionKey = newSessionKey();
-    const plaintext = { nickName: '小明', stepInfoList: [{ timestamp: 1, step: 42 }], watermark: { appid: APP_ID, timestamp: 2 } };
+    const plaintext = {
+      nickName: '小明',
+      stepInfoList: [{ timestamp: 1, step: 42 }],
+      watermark: { appid: APP_ID, timestamp: 2 },
+    };
     const { encryptedData, iv } = encryptLikeWeChat(plaintext, sessionKey);
     expect(decryptUserData({ sessionKey, encryptedData, iv, appId: APP_ID })).toEqual(plaintext);
   });
@@ -81,15 +85,28 @@ describe('decryptUserData', () => {
 
   it('fails on truncated ciphertext, whether or not the length stays a multiple of 16', () => {
     const sessionKey = newSessionKey();
-    const { encryptedData, iv } = encryptLikeWeChat({ long: 'x'.repeat(100), watermark: { appid: APP_ID, timestamp: 1 } }, sessionKey);
+    const { encryptedData, iv } = encryptLikeWeChat(
+      { long: 'x'.repeat(100), watermark: { appid: APP_ID, timestamp: 1 } },
+      sessionKey
+    );
     const bytes = Buffer.from(encryptedData, 'base64');
     // Not a multiple of 16.
     expectDecryptFailed(() =>
-      decryptUserData({ sessionKey, encryptedData: bytes.subarray(0, bytes.length - 5).toString('base64'), iv, appId: APP_ID })
+      decryptUserData({
+        sessionKey,
+        encryptedData: bytes.subarray(0, bytes.length - 5).toString('base64'),
+        iv,
+        appId: APP_ID,
+      })
     );
     // A whole block shorter: the padding is wrong (or the JSON is cut).
     expectDecryptFailed(() =>
-      decryptUserData({ sessionKey, encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64'), iv, appId: APP_ID })
+      decryptUserData({
+        sessionKey,
+        encryptedData: bytes.subarray(0, bytes.length - 16).toString('base64'),
+        iv,
+        appId: APP_ID,
+      })
     );
   });
 
@@ -100,7 +117,9 @@ describe('decryptUserData', () => {
       sample = encryptLikeWeChat({ a: Math.random(), watermark: { appid: APP_ID, timestamp: 1 } }, sessionKey);
     }
     const mangled = sample.encryptedData.replaceAll('+', ' ');
-    const error = expectDecryptFailed(() => decryptUserData({ sessionKey, encryptedData: mangled, iv: sample.iv, appId: APP_ID }));
+    const error = expectDecryptFailed(() =>
+      decryptUserData({ sessionKey, encryptedData: mangled, iv: sample.iv, appId: APP_ID })
+    );
     expect(error.message).toMatch(/'\+' turned into a space/);
     // The official sample's encryptedData has '+' characters too.
     expectDecryptFailed(() =>
@@ -123,12 +142,23 @@ describe('decryptUserData', () => {
 
   it('fails on a session_key that is not 16 bytes', () => {
     expectDecryptFailed(() =>
-      decryptUserData({ ...officialSample, sessionKey: Buffer.alloc(24).toString('base64'), appId: officialSample.appId })
+      decryptUserData({
+        ...officialSample,
+        sessionKey: Buffer.alloc(24).toString('base64'),
+        appId: officialSample.appId,
+      })
     );
   });
 
   it('fails on empty ciphertext', () => {
-    expectDecryptFailed(() => decryptUserData({ sessionKey: newSessionKey(), encryptedData: '', iv: Buffer.alloc(16).toString('base64'), appId: APP_ID }));
+    expectDecryptFailed(() =>
+      decryptUserData({
+        sessionKey: newSessionKey(),
+        encryptedData: '',
+        iv: Buffer.alloc(16).toString('base64'),
+        appId: APP_ID,
+      })
+    );
   });
 
   it('checks every PKCS#7 padding byte, not just the last one', () => {
@@ -137,7 +167,9 @@ describe('decryptUserData', () => {
     const json = Buffer.from(JSON.stringify({ watermark: { appid: APP_ID, timestamp: 1 } }));
     const padLength = 16 - (json.length % 16);
     const good = Buffer.concat([json, Buffer.alloc(padLength, padLength)]);
-    expect(decryptUserData({ sessionKey, encryptedData: encryptRawBlocks(good, sessionKey, iv), iv, appId: APP_ID })).toBeDefined();
+    expect(
+      decryptUserData({ sessionKey, encryptedData: encryptRawBlocks(good, sessionKey, iv), iv, appId: APP_ID })
+    ).toBeDefined();
 
     // Same final byte, but an earlier pad byte is wrong: a check of only the last byte would accept this.
     const inconsistent = Buffer.from(good);
@@ -151,7 +183,9 @@ describe('decryptUserData', () => {
     for (const last of [0x00, 0x11]) {
       const bad = Buffer.concat([good.subarray(0, good.length - padLength), Buffer.alloc(padLength, 0x20)]);
       bad[bad.length - 1] = last;
-      expectDecryptFailed(() => decryptUserData({ sessionKey, encryptedData: encryptRawBlocks(bad, sessionKey, iv), iv, appId: APP_ID }));
+      expectDecryptFailed(() =>
+        decryptUserData({ sessionKey, encryptedData: encryptRawBlocks(bad, sessionKey, iv), iv, appId: APP_ID })
+      );
     }
   });
 
@@ -174,7 +208,9 @@ describe('decryptUserData', () => {
 
 describe('rawData signature', () => {
   it("matches WeChat's published example", () => {
-    expect(rawDataSignature(officialRawDataSample.rawData, officialRawDataSample.sessionKey)).toBe(officialRawDataSample.signature);
+    expect(rawDataSignature(officialRawDataSample.rawData, officialRawDataSample.sessionKey)).toBe(
+      officialRawDataSample.signature
+    );
     expect(verifyRawDataSignature(officialRawDataSample)).toBe(true);
   });
 
@@ -182,7 +218,10 @@ describe('rawData signature', () => {
     const sessionKey = newSessionKey();
     const rawData = JSON.stringify({ nickName: '微信用户', gender: 0 });
     // Hash the two parts as separate byte chunks rather than one concatenated string.
-    const independent = createHash('sha1').update(Buffer.from(rawData, 'utf8')).update(Buffer.from(sessionKey, 'ascii')).digest('hex');
+    const independent = createHash('sha1')
+      .update(Buffer.from(rawData, 'utf8'))
+      .update(Buffer.from(sessionKey, 'ascii'))
+      .digest('hex');
     expect(verifyRawDataSignature({ rawData, signature: independent, sessionKey })).toBe(true);
     expect(verifyRawDataSignature({ rawData, signature: independent.toUpperCase(), sessionKey })).toBe(true);
   });
