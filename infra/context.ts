@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import type { ThrottleLimits, WeChatLoginStackProps } from './stack.js';
-import { stackDefaults } from './stack.js';
+import type { ThrottleLimits } from '../functions/shared/contract/throttles.js';
+import type { WeChatLoginStackProps } from './stack.js';
+import { stackDefaults } from './stack-defaults.js';
 
 /**
  * Reads the stack's props from CDK context (`-c key=value` or cdk.json), so ops tune a deployment without editing
@@ -103,5 +104,5 @@ const settingsFromContext = (node: Node): AppSettings => {
   };
 };
 
-export { settingsFromContext };
 export type { AppSettings };
+export { settingsFromContext };

@@ -1,12 +1,21 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ValidationError } from '../validation-error.js';
 
 interface AppSecretProps {
-  /** Use an existing secret by its complete ARN (with the 6-character suffix Secrets Manager appends). */
+  /**
+   * Use an existing secret by its complete ARN (with the 6-character suffix Secrets Manager appends).
+   *
+   * @default - no existing secret by ARN
+   */
   readonly existingSecretArn?: string;
-  /** Use an existing secret by name. */
+  /**
+   * Use an existing secret by name.
+   *
+   * @default - no existing secret by name; with neither, an empty secret is created
+   */
   readonly existingSecretName?: string;
   /** Only for a secret this stack creates. */
   readonly removalPolicy: RemovalPolicy;
@@ -25,7 +34,7 @@ class AppSecret extends Construct {
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
     if (props.existingSecretArn && props.existingSecretName) {
-      throw new Error('Name the existing app secret by ARN or by name, not both');
+      throw new ValidationError('Name the existing app secret by ARN or by name, not both', this);
     }
     if (props.existingSecretArn) {
       this.secret = Secret.fromSecretCompleteArn(this, 'Existing', props.existingSecretArn);
@@ -55,5 +64,5 @@ class AppSecret extends Construct {
   }
 }
 
-export { AppSecret };
 export type { AppSecretProps };
+export { AppSecret };

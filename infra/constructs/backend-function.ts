@@ -42,39 +42,42 @@ class BackendFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendFunctionProps) {
     super(scope, id);
-    const { name, access, sizing } = props;
-
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
-
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${name} function: only the access infra/function-access.ts declares for it`,
+      description: `Runs the ${props.name} function: only the access infra/function-access.ts declares for it`,
     });
     this.logGroup.grantWrite(this.role);
+    this.grantTable(props);
+    if (readsAppSecret(props.access)) this.grantAppSecret(props.appSecret);
+    this.fn = this.createFunction(props);
+  }
+
+  private grantTable({ access, table }: BackendFunctionProps): void {
     for (const grant of access.table) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: [...grant.actions],
-          resources: [props.table.tableArn],
+          resources: [table.tableArn],
           // ForAllValues: every key the request touches must match (TransactWriteItems is checked item by item).
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeysOf(grant) } },
         })
       );
     }
-    if (readsAppSecret(access)) {
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [props.appSecret.arnForGrants],
-        })
-      );
-      props.appSecret.secret.encryptionKey?.grantDecrypt(this.role);
-    }
+  }
 
-    this.fn = new NodejsFunction(this, 'Function', {
+  private grantAppSecret(appSecret: AppSecret): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [appSecret.arnForGrants] })
+    );
+    appSecret.secret.encryptionKey?.grantDecrypt(this.role);
+  }
+
+  private createFunction({ name, sizing, environment }: BackendFunctionProps): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
       description: `${name}: functions/${name}/handler.ts`,
       entry: handlerEntry(name),
       handler: 'handler',
@@ -84,7 +87,7 @@ class BackendFunction extends Construct {
       timeout: Duration.seconds(sizing.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      environment: { ...props.environment, ...runtimeEnvironment },
+      environment: { ...environment, ...runtimeEnvironment },
       bundling: lambdaBundling(),
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
@@ -92,5 +95,5 @@ class BackendFunction extends Construct {
   }
 }
 
-export { BackendFunction };
 export type { BackendFunctionProps };
+export { BackendFunction };

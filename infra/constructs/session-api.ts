@@ -1,20 +1,25 @@
-import { type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type RouteDefinition, SESSION_HEADER, routeKeyOf } from '../../functions/shared/contract/routes.js';
+import { type RouteDefinition, routeKeyOf, SESSION_HEADER } from '../../functions/shared/contract/routes.js';
+import { pascalCase } from '../naming.js';
+import { ValidationError } from '../validation-error.js';
+import { accessLogFields } from './access-log-fields.js';
+import { protectedIntegration } from './protected-route.js';
 
 interface SessionApiProps {
   readonly routes: readonly RouteDefinition[];
@@ -29,37 +34,14 @@ interface SessionApiProps {
   readonly openRouteThrottle: Required<ThrottleSettings>;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Request headers the authorizer's identity source requires besides the session header (API Gateway answers 401
+   * without invoking it when one is missing).
+   *
+   * @default - none: only the session header
+   */
+  readonly extraIdentityHeaders?: readonly string[];
 }
-
-/**
- * Fields of one access log line. Only request metadata: headers are never logged, because X-Session-Id is a bearer
- * credential, and the authorizer's context (openid) stays out of the logs too.
- */
-const accessLogFields = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  sourceIp: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  protocol: '$context.protocol',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationLatency: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  authorizerError: '$context.authorizer.error',
-  error: '$context.error.message',
-  errorType: '$context.error.responseType',
-} as const;
-
-const pascalCase = (name: string): string =>
-  name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 
 /**
  * The HTTP API: one route per entry of functions/shared/contract/routes.ts, the `authorized` ones behind the session
@@ -71,22 +53,40 @@ class SessionApi extends Construct {
   readonly stage: HttpStage;
   readonly authorizer: HttpLambdaAuthorizer;
   readonly accessLogs: LogGroup;
+  private readonly integrations = new Map<string, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: SessionApiProps) {
     super(scope, id);
-
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${Stack.of(this).stackName}-api`,
       description: 'WeChat mini program login: POST /login, session-protected business routes',
       createDefaultStage: false,
     });
-
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    this.stage = this.createStage(props);
+    this.authorizer = new HttpLambdaAuthorizer('SessionAuthorizer', props.authorizerFunction, {
+      authorizerName: 'session',
+      identitySource: [SESSION_HEADER, ...(props.extraIdentityHeaders ?? [])].map((h) => `$request.header.${h}`),
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: props.authorizerCacheTtl,
+    });
+    for (const route of props.routes) this.addProjectRoute(route, props.functions);
+    this.throttleOpenRoutes(
+      props.routes.filter((route) => !route.authorized),
+      props.openRouteThrottle
+    );
+  }
 
-    this.stage = new HttpStage(this, 'DefaultStage', {
+  /** The session authorizer's id (a token until deploy). */
+  get authorizerId(): string {
+    return this.authorizer.authorizerId;
+  }
+
+  private createStage(props: SessionApiProps): HttpStage {
+    return new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -96,61 +96,50 @@ class SessionApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
+  }
 
-    this.authorizer = new HttpLambdaAuthorizer('SessionAuthorizer', props.authorizerFunction, {
-      authorizerName: 'session',
-      identitySource: [`$request.header.${SESSION_HEADER}`],
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      resultsCacheTtl: props.authorizerCacheTtl,
+  /** One integration per function; protected routes get the integration every protected route gets. */
+  private integrationFor(route: RouteDefinition, functions: ReadonlyMap<string, IFunction>): HttpLambdaIntegration {
+    const existing = this.integrations.get(route.fn);
+    if (existing) return existing;
+    const target = functions.get(route.fn);
+    if (!target) throw new ValidationError(`Route handler "${route.fn}" has no deployed function`, this);
+    const id = `${pascalCase(route.fn)}Integration`;
+    const integration = route.authorized ? protectedIntegration(id, target) : new HttpLambdaIntegration(id, target);
+    this.integrations.set(route.fn, integration);
+    return integration;
+  }
+
+  private addProjectRoute(route: RouteDefinition, functions: ReadonlyMap<string, IFunction>): void {
+    const [httpRoute] = this.httpApi.addRoutes({
+      path: route.path,
+      methods: [HttpMethod[route.method]],
+      integration: this.integrationFor(route, functions),
+      ...(route.authorized ? { authorizer: this.authorizer } : {}),
     });
+    if (!route.authorized && httpRoute) this.acknowledgeOpenRoute(route, httpRoute);
+  }
 
-    const integrations = new Map<string, HttpLambdaIntegration>();
-    const integrationFor = (fn: string): HttpLambdaIntegration => {
-      let integration = integrations.get(fn);
-      if (!integration) {
-        const target = props.functions.get(fn);
-        if (!target) throw new Error(`Route handler "${fn}" has no deployed function`);
-        integration = new HttpLambdaIntegration(`${pascalCase(fn)}Integration`, target);
-        integrations.set(fn, integration);
-      }
-      return integration;
-    };
+  private acknowledgeOpenRoute(route: RouteDefinition, httpRoute: HttpRoute): void {
+    // RouteSettings name the route by key; CloudFormation rejects them if the route does not exist yet.
+    this.stage.node.addDependency(httpRoute);
+    Validations.of(httpRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        `${routeKeyOf(route)} is how a client without a session gets one: the wx.login() code in the body is ` +
+        'the credential, checked by WeChat code2Session. The route has its own tighter throttle.',
+    });
+  }
 
-    for (const route of props.routes) {
-      const [httpRoute] = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: integrationFor(route.fn),
-        ...(route.authorized ? { authorizer: this.authorizer } : {}),
-      });
-      if (!route.authorized && httpRoute) {
-        // RouteSettings name the route by key; CloudFormation rejects them if the route does not exist yet.
-        this.stage.node.addDependency(httpRoute);
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            `${routeKeyOf(route)} is how a client without a session gets one: the wx.login() code in the body is ` +
-            'the credential, checked by WeChat code2Session. The route has its own tighter throttle.',
-        });
-      }
-    }
-
-    // The L2 stage has no per-route settings; the L1 property takes them, keyed by route key.
-    const openRoutes = props.routes.filter((route) => !route.authorized);
+  /** The L2 stage has no per-route settings; the L1 property takes them, keyed by route key. */
+  private throttleOpenRoutes(openRoutes: readonly RouteDefinition[], limits: Required<ThrottleSettings>): void {
+    const settings = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride(
       'RouteSettings',
-      Object.fromEntries(
-        openRoutes.map((route) => [
-          routeKeyOf(route),
-          {
-            ThrottlingRateLimit: props.openRouteThrottle.rateLimit,
-            ThrottlingBurstLimit: props.openRouteThrottle.burstLimit,
-          },
-        ])
-      )
+      Object.fromEntries(openRoutes.map((route) => [routeKeyOf(route), settings]))
     );
   }
 }
 
-export { SessionApi, pascalCase };
 export type { SessionApiProps };
+export { SessionApi };

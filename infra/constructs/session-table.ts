@@ -37,5 +37,5 @@ class SessionTable extends Construct {
   }
 }
 
-export { SessionTable };
 export type { SessionTableProps };
+export { SessionTable };

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { settingsFromContext } from '../../../infra/context.js';
+import { stageThrottles } from '../../../functions/shared/contract/throttles.js';
 import { repoRoot } from '../../../infra/bundling.js';
+import { settingsFromContext } from '../../../infra/context.js';
 
 const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
   app: string;
@@ -47,7 +48,13 @@ describe('the CDK app (infra/app.ts, as cdk.json runs it)', () => {
     const violations = (report.pluginReports as { violations?: unknown[] }[]).flatMap((r) => r.violations ?? []);
     expect(violations).toEqual([]);
     const template = JSON.parse(readFileSync(path.join(outdir, 'WeChatMiniProgramLogin.template.json'), 'utf8'));
-    expect(Object.keys(template.Outputs).sort()).toEqual(['ApiUrl', 'AppSecretArn', 'SessionTableName']);
+    expect(Object.keys(template.Outputs).sort()).toEqual([
+      'ApiId',
+      'ApiUrl',
+      'AppSecretArn',
+      'AuthorizerId',
+      'SessionTableName',
+    ]);
   }, 60_000);
 
   it('is what cdk.json runs, and cdk.json makes CloudFormation schema errors fail the synth', () => {
@@ -81,8 +88,8 @@ describe('stack settings from CDK context', () => {
     expect(props).toMatchObject({
       wechatAppId: 'wx1234567890abcdef',
       removalPolicy: RemovalPolicy.RETAIN,
-      throttle: { rateLimit: 100, burstLimit: 200 },
-      loginThrottle: { rateLimit: 10, burstLimit: 20 },
+      throttle: stageThrottles.default,
+      loginThrottle: stageThrottles.openRoutes,
     });
     expect(props.authorizerCacheTtl).toBeUndefined();
   });

@@ -39,8 +39,8 @@ describe('cdk-nag AwsSolutions pack', () => {
   it('acknowledges only the two findings that are by design, each with a reason', () => {
     const acknowledged = acknowledgmentsIn(buildStack());
     expect(acknowledged.map(({ id, path }) => `${id} ${path}`).sort()).toEqual([
-      'AwsSolutions-APIG4 TestStack/Api/HttpApi/POST--login',
-      'AwsSolutions-SMG4 TestStack/WeChatAppSecret/Secret',
+      'AwsSolutions-APIG4 TestStack/Default/Api/HttpApi/POST--login',
+      'AwsSolutions-SMG4 TestStack/Default/WeChatAppSecret/Secret',
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
   });

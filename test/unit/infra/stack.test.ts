@@ -1,30 +1,31 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
-import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSessionConfig, readWeChatConfig } from '../../../functions/shared/runtime/config.js';
 import { defaults } from '../../../functions/shared/contract/defaults.js';
 import {
   AUTHORIZER_FUNCTION,
-  SESSION_HEADER,
   functionNames,
   routes,
+  SESSION_HEADER,
 } from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
+import { stageThrottles } from '../../../functions/shared/contract/throttles.js';
+import { readSessionConfig, readWeChatConfig } from '../../../functions/shared/runtime/config.js';
 import { functionAccess, leadingKeysOf, readsAppSecret, tableActionsOf } from '../../../infra/function-access.js';
 import type { WeChatLoginStack } from '../../../infra/stack.js';
 import {
   APP_ID,
-  type Json,
-  type Resource,
-  type Statement,
   actionsOn,
   asArray,
   byJson,
+  type Json,
+  type Resource,
   refersTo,
   resourcesOf,
+  type Statement,
   statementsOf,
   synth,
   tableGrantsIn,
@@ -453,7 +454,10 @@ describe('the CDK stack', () => {
         AutoDeploy: boolean;
       };
       expect({ StageName, AutoDeploy }).toEqual({ StageName: '$default', AutoDeploy: true });
-      expect(DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+      expect(DefaultRouteSettings).toMatchObject({
+        ThrottlingRateLimit: stageThrottles.default.rateLimit,
+        ThrottlingBurstLimit: stageThrottles.default.burstLimit,
+      });
       const login = RouteSettings['POST /login']!;
       expect(login.ThrottlingRateLimit).toBeLessThan(DefaultRouteSettings.ThrottlingRateLimit);
       expect(login.ThrottlingBurstLimit).toBeLessThan(DefaultRouteSettings.ThrottlingBurstLimit);
@@ -485,11 +489,19 @@ describe('the CDK stack', () => {
   });
 
   describe('outputs', () => {
-    it('exports the API URL, the table name and the secret ARN, and nothing else', () => {
+    it('exports the API id, authorizer id and URL, the table name and the secret ARN, and nothing else', () => {
       const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-      expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'AppSecretArn', 'SessionTableName']);
+      expect(Object.keys(outputs).sort()).toEqual([
+        'ApiId',
+        'ApiUrl',
+        'AppSecretArn',
+        'AuthorizerId',
+        'SessionTableName',
+      ]);
       expect(outputs.SessionTableName!.Value).toEqual({ Ref: tableId });
       expect(outputs.AppSecretArn!.Value).toEqual({ Ref: secretId });
+      expect(outputs.ApiId!.Value).toEqual({ Ref: logicalIdOfType(resources, 'AWS::ApiGatewayV2::Api') });
+      expect(outputs.AuthorizerId!.Value).toEqual({ Ref: logicalIdOfType(resources, 'AWS::ApiGatewayV2::Authorizer') });
       expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('.execute-api.');
     });
   });

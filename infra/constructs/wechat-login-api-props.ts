@@ -1,0 +1,158 @@
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import { defaults } from '../../functions/shared/contract/defaults.js';
+import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
+import { stackDefaults } from '../stack-defaults.js';
+import { ValidationError } from '../validation-error.js';
+
+interface WeChatLoginApiProps {
+  /**
+   * The mini program's AppID (`wx` + 16 hex characters).
+   *
+   * @default - the template declares the CloudFormation parameter `WeChatAppId` (no default), so a deploy cannot go
+   * ahead without one
+   */
+  readonly wechatAppId?: string;
+  /**
+   * Use this existing secret (complete ARN) for the AppSecret.
+   *
+   * @default - an empty secret is created (put its value once; README, Deploy)
+   */
+  readonly appSecretArn?: string;
+  /**
+   * Use the existing secret with this name for the AppSecret.
+   *
+   * @default - an empty secret is created (put its value once; README, Deploy)
+   */
+  readonly appSecretName?: string;
+  /**
+   * What happens to the table, the log groups and a created secret when the stack is deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Idle timeout of a session.
+   *
+   * @default - functions/shared/contract/defaults.ts (7 days)
+   */
+  readonly sessionTtlSeconds?: number;
+  /**
+   * Absolute cap on a session's life from login.
+   *
+   * @default - functions/shared/contract/defaults.ts (30 days)
+   */
+  readonly sessionMaxAgeSeconds?: number;
+  /**
+   * WeChat API host.
+   *
+   * @default 'https://api.weixin.qq.com'
+   */
+  readonly wechatApiBaseUrl?: string;
+  /**
+   * How long API Gateway caches the authorizer's answer per session id: a cached allow outlives logout and expiry by
+   * up to this long; no cache costs one authorizer call and one DynamoDB read per protected request. At most 1 hour.
+   *
+   * @default Duration.seconds(0) - no cache
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /**
+   * Stage default for every route: a cost cap for all clients together (README, Security).
+   *
+   * @default - functions/shared/contract/throttles.ts `stageThrottles.default`
+   */
+  readonly throttle?: ThrottleLimits;
+  /**
+   * The limit on POST /login (every route without the authorizer): a cost cap for all clients together.
+   *
+   * @default - functions/shared/contract/throttles.ts `stageThrottles.openRoutes`
+   */
+  readonly loginThrottle?: ThrottleLimits;
+  /**
+   * Retention of the function and access log groups.
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools' service name in every log line.
+   *
+   * @default - functions/shared/contract/defaults.ts (`wechat-login`)
+   */
+  readonly serviceName?: string;
+}
+
+/** The props with every default applied and every value checked. */
+interface LoginApiSettings {
+  readonly wechatAppId: string | undefined;
+  readonly removalPolicy: RemovalPolicy;
+  readonly sessionTtlSeconds: number;
+  readonly sessionMaxAgeSeconds: number;
+  readonly wechatApiBaseUrl: string;
+  readonly authorizerCacheTtl: Duration;
+  readonly throttle: ThrottleLimits;
+  readonly loginThrottle: ThrottleLimits;
+  readonly logRetention: RetentionDays;
+  readonly serviceName: string;
+}
+
+const WECHAT_APP_ID_PATTERN = '^wx[0-9a-fA-F]{16}$';
+const WECHAT_APP_ID = new RegExp(WECHAT_APP_ID_PATTERN);
+
+const positiveWholeNumber = (scope: IConstruct, name: string, value: number): number => {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ValidationError(`${name} must be a positive whole number, got ${value}`, scope);
+  }
+  return value;
+};
+
+const validThrottle = (scope: IConstruct, name: string, limits: ThrottleLimits): ThrottleLimits => {
+  positiveWholeNumber(scope, `${name}.rateLimit`, limits.rateLimit);
+  positiveWholeNumber(scope, `${name}.burstLimit`, limits.burstLimit);
+  return limits;
+};
+
+const validAppId = (scope: IConstruct, wechatAppId: string | undefined): string | undefined => {
+  if (wechatAppId !== undefined && !WECHAT_APP_ID.test(wechatAppId)) {
+    throw new ValidationError(
+      `wechatAppId must be the mini program's AppID ("wx" + 16 hex characters), got "${wechatAppId}"`,
+      scope
+    );
+  }
+  return wechatAppId;
+};
+
+const sessionLifetimes = (scope: IConstruct, props: WeChatLoginApiProps) => {
+  const ttl = positiveWholeNumber(scope, 'sessionTtlSeconds', props.sessionTtlSeconds ?? defaults.sessionTtlSeconds);
+  const maxAge = positiveWholeNumber(
+    scope,
+    'sessionMaxAgeSeconds',
+    props.sessionMaxAgeSeconds ?? defaults.sessionMaxAgeSeconds
+  );
+  if (maxAge < ttl) throw new ValidationError('sessionMaxAgeSeconds must be at least sessionTtlSeconds', scope);
+  return { sessionTtlSeconds: ttl, sessionMaxAgeSeconds: maxAge };
+};
+
+const validCacheTtl = (scope: IConstruct, ttl: Duration): Duration => {
+  if (ttl.toSeconds() > 3600) {
+    throw new ValidationError('authorizerCacheTtl can be at most 1 hour (API Gateway limit)', scope);
+  }
+  return ttl;
+};
+
+/** Applies the defaults and checks every value, failing the synth with an error that names `scope`. */
+const loginApiSettings = (scope: IConstruct, props: WeChatLoginApiProps): LoginApiSettings => ({
+  wechatAppId: validAppId(scope, props.wechatAppId),
+  removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+  ...sessionLifetimes(scope, props),
+  wechatApiBaseUrl: props.wechatApiBaseUrl ?? defaults.wechatApiBaseUrl,
+  authorizerCacheTtl: validCacheTtl(scope, props.authorizerCacheTtl ?? stackDefaults.authorizerCacheTtl),
+  throttle: validThrottle(scope, 'throttle', props.throttle ?? stackDefaults.throttle),
+  loginThrottle: validThrottle(scope, 'loginThrottle', props.loginThrottle ?? stackDefaults.loginThrottle),
+  logRetention: props.logRetention ?? stackDefaults.logRetention,
+  serviceName: props.serviceName ?? defaults.serviceName,
+});
+
+export type { LoginApiSettings, WeChatLoginApiProps };
+export { loginApiSettings, WECHAT_APP_ID_PATTERN };
