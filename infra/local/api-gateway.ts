@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { type RouteDefinition, routeKeyOf } from '../../functions/shared/contract/routes.js';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 
 /**
  * Turns a Node HTTP request into what API Gateway (HTTP API, payload format 2.0) hands a Lambda, and a Lambda's
@@ -19,7 +18,19 @@ interface RawRequest {
   sourceIp: string;
 }
 
-const readRequest = async (req: IncomingMessage, maxBytes: number): Promise<RawRequest | 'too_large'> => {
+/** What the event needs to know of the route API Gateway selected. */
+interface SelectedRoute {
+  readonly routeKey: string;
+  readonly pathParameters?: Record<string, string>;
+}
+
+interface HttpAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+const readBody = async (req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too_large'> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -27,21 +38,35 @@ const readRequest = async (req: IncomingMessage, maxBytes: number): Promise<RawR
     if (size > maxBytes) return 'too_large';
     chunks.push(chunk as Buffer);
   }
-  const url = new URL(req.url ?? '/', 'http://local');
+  return Buffer.concat(chunks);
+};
+
+/**
+ * Payload 2.0 headers from the raw header list: names lower-cased, a header sent several times joined with commas
+ * (Node's own `req.headers` joins with ", " and drops repeats of some headers); Cookie headers go to `cookies`.
+ */
+const headersOf = (rawHeaders: readonly string[]): { headers: Record<string, string>; cookies: string[] } => {
   const headers: Record<string, string> = {};
-  // Payload 2.0: header names lower-cased, repeated headers joined with commas; cookies move to their own field.
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === 'cookie') continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  const cookies: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
+    if (name === 'cookie') cookies.push(...value.split(/;\s*/).filter(Boolean));
+    else headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
-  const cookies = req.headers.cookie ? req.headers.cookie.split(/;\s*/).filter(Boolean) : [];
+  return { headers, cookies };
+};
+
+const readRequest = async (req: IncomingMessage, maxBytes: number): Promise<RawRequest | 'too_large'> => {
+  const body = await readBody(req, maxBytes);
+  if (body === 'too_large') return body;
+  const url = new URL(req.url ?? '/', 'http://local');
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
-    headers,
-    cookies,
-    body: Buffer.concat(chunks),
+    ...headersOf(req.rawHeaders),
+    body,
     sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
   };
 };
@@ -55,44 +80,54 @@ const queryParameters = (rawQueryString: string): Record<string, string> | undef
   return params;
 };
 
-const requestContext = (request: RawRequest, route: RouteDefinition, requestId: string) => {
-  const now = new Date();
-  return {
-    accountId: '000000000000',
-    apiId: 'local',
-    domainName: request.headers.host ?? '127.0.0.1',
-    domainPrefix: 'local',
-    http: {
-      method: request.method,
-      path: request.rawPath,
-      protocol: 'HTTP/1.1',
-      sourceIp: request.sourceIp,
-      userAgent: request.headers['user-agent'] ?? '',
-    },
-    requestId,
-    routeKey: routeKeyOf(route),
-    stage: '$default',
-    time: now.toISOString(),
-    timeEpoch: now.getTime(),
-  };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `requestContext.time` as API Gateway writes it: `12/Mar/2020:19:03:58 +0000` (always UTC). */
+const gatewayTime = (date: Date): string => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}`;
+  return `${day}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 };
+
+/** API Gateway's request id, the shape HTTP APIs use (`JKJaXmPLvHcESHA=`); also sent as `apigw-requestid`. */
+const newRequestId = (): string => randomBytes(11).toString('base64');
+
+const requestContext = (request: RawRequest, route: SelectedRoute, requestId: string, now: Date) => ({
+  accountId: '000000000000',
+  apiId: 'local',
+  domainName: request.headers.host ?? '127.0.0.1',
+  domainPrefix: 'local',
+  http: {
+    method: request.method,
+    path: request.rawPath,
+    protocol: 'HTTP/1.1',
+    sourceIp: request.sourceIp,
+    userAgent: request.headers['user-agent'] ?? '',
+  },
+  requestId,
+  routeKey: route.routeKey,
+  stage: '$default',
+  time: gatewayTime(now),
+  timeEpoch: now.getTime(),
+});
 
 const toProxyEvent = (
   request: RawRequest,
-  route: RouteDefinition,
+  route: SelectedRoute,
   requestId: string,
-  authorizerContext?: Record<string, unknown>
+  authorizerContext?: Record<string, unknown>,
+  now = new Date()
 ): APIGatewayProxyEventV2 => {
   const hasBody = request.body.length > 0;
   const isText = TEXT_CONTENT.test(request.headers['content-type'] ?? '');
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: routeKeyOf(route),
+    routeKey: route.routeKey,
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
     headers: request.headers,
     requestContext: {
-      ...requestContext(request, route, requestId),
+      ...requestContext(request, route, requestId, now),
       ...(authorizerContext ? { authorizer: { lambda: authorizerContext } } : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     isBase64Encoded: hasBody && !isText,
@@ -100,55 +135,61 @@ const toProxyEvent = (
   if (request.cookies.length > 0) event.cookies = request.cookies;
   const query = queryParameters(request.rawQueryString);
   if (query) event.queryStringParameters = query;
+  if (route.pathParameters) event.pathParameters = route.pathParameters;
   if (hasBody) event.body = isText ? request.body.toString('utf8') : request.body.toString('base64');
   return event;
 };
 
 const toAuthorizerEvent = (
   request: RawRequest,
-  route: RouteDefinition,
+  route: SelectedRoute,
   requestId: string,
-  identity: string
+  identity: string,
+  now = new Date()
 ): APIGatewayRequestAuthorizerEventV2 =>
   ({
     version: '2.0',
     type: 'REQUEST',
-    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.method}${route.path}`,
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${request.method}${request.rawPath}`,
     identitySource: [identity],
-    routeKey: routeKeyOf(route),
+    routeKey: route.routeKey,
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
     cookies: request.cookies,
     headers: request.headers,
     queryStringParameters: queryParameters(request.rawQueryString) ?? {},
-    requestContext: requestContext(request, route, requestId),
-    pathParameters: {},
+    requestContext: requestContext(request, route, requestId, now),
+    pathParameters: route.pathParameters ?? {},
     stageVariables: {},
   }) as unknown as APIGatewayRequestAuthorizerEventV2;
 
-interface HttpAnswer {
+interface StructuredResult {
   statusCode: number;
-  headers: Record<string, string>;
-  body: Buffer;
+  headers?: Record<string, string | number | boolean>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  cookies?: string[];
 }
 
+const isStructured = (result: unknown): result is StructuredResult =>
+  typeof result === 'object' && result !== null && 'statusCode' in result;
+
+/** A structured result's headers, with each of its `cookies` as its own `set-cookie` header. */
+const responseHeaders = (result: StructuredResult): Record<string, string | string[]> => {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies.map(String);
+  return headers;
+};
+
 /**
- * Payload 2.0 response rules: an object with statusCode is used as given; anything else is a 200 whose body is
- * the value as JSON.
+ * Payload 2.0 response rules: an object with statusCode is used as given (its `cookies` become `set-cookie`
+ * headers); anything else is a 200 whose body is the value as JSON.
  */
 const toHttpAnswer = (result: unknown): HttpAnswer => {
-  if (typeof result === 'object' && result !== null && 'statusCode' in result) {
-    const structured = result as {
-      statusCode: number;
-      headers?: Record<string, string | number | boolean>;
-      body?: string;
-      isBase64Encoded?: boolean;
-      cookies?: string[];
-    };
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name] = String(value);
-    const body = Buffer.from(structured.body ?? '', structured.isBase64Encoded ? 'base64' : 'utf8');
-    return { statusCode: structured.statusCode, headers, body };
+  if (isStructured(result)) {
+    const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+    return { statusCode: result.statusCode, headers: responseHeaders(result), body };
   }
   const body = Buffer.from(result === undefined ? '' : JSON.stringify(result));
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body };
@@ -160,25 +201,14 @@ const gatewayError = (statusCode: number, message: string): HttpAnswer => ({
   body: Buffer.from(JSON.stringify({ message })),
 });
 
-const lambdaContext = (functionName: string, requestId: string, timeoutMs: number): Context => {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+export type { HttpAnswer, RawRequest, SelectedRoute };
+export {
+  gatewayError,
+  gatewayTime,
+  headersOf,
+  newRequestId,
+  readRequest,
+  toAuthorizerEvent,
+  toHttpAnswer,
+  toProxyEvent,
 };
-
-const newRequestId = (): string => randomUUID();
-
-export { gatewayError, lambdaContext, newRequestId, readRequest, toAuthorizerEvent, toHttpAnswer, toProxyEvent };
-export type { HttpAnswer, RawRequest };

@@ -56,19 +56,11 @@ const encryptForMiniProgram = (data: unknown, sessionKey: string) => {
   return { encryptedData: encrypted.toString('base64'), iv: iv.toString('base64') };
 };
 
-const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
-  const clock = options.clock ?? Date.now;
+/** The access_tokens the stub has issued, and stable_token's rules for issuing them. */
+const createTokenStore = (options: StubServerApiOptions, clock: () => number, stats: StubServerApiStats) => {
   /** Every token ever issued → when it stops working (epoch ms). */
   const tokenExpiry = new Map<string, number>();
   let current: string | undefined;
-  const usedPhoneCodes = new Set<string>();
-  const expireTokenCodesSeen = new Set<string>();
-  const stats: StubServerApiStats = {
-    stableTokenCalls: 0,
-    forceRefreshCalls: 0,
-    checkSessionCalls: 0,
-    phoneNumberCalls: 0,
-  };
 
   const issue = (): string => {
     const now = clock();
@@ -104,15 +96,20 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
     }
     stats.stableTokenCalls += 1;
     const token = current as string;
-    return {
-      access_token: token,
-      expires_in: Math.floor(((tokenExpiry.get(token) ?? now) - now) / 1000),
-    };
+    return { access_token: token, expires_in: Math.floor(((tokenExpiry.get(token) ?? now) - now) / 1000) };
   };
 
-  const checkSession = (query: URLSearchParams) => {
+  return { expireCurrent, tokenProblem, stableToken };
+};
+
+type TokenStore = ReturnType<typeof createTokenStore>;
+
+/** `GET /wxa/checksession`: the signature must match the newest session_key issued for the openid. */
+const createCheckSession =
+  (tokens: TokenStore, latestSessionKeys: Map<string, string>, stats: StubServerApiStats) =>
+  (query: URLSearchParams) => {
     stats.checkSessionCalls += 1;
-    const problem = tokenProblem(query.get('access_token'));
+    const problem = tokens.tokenProblem(query.get('access_token'));
     if (problem) return problem;
     if (query.get('sig_method') !== 'hmac_sha256') return failure(40097, 'invalid args');
     const sessionKey = latestSessionKeys.get(query.get('openid') ?? '');
@@ -121,64 +118,90 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
     return { errcode: 0, errmsg: 'ok' };
   };
 
-  const phoneNumber = (query: URLSearchParams, body: Record<string, unknown>) => {
+/** `POST /wxa/business/getuserphonenumber`: single-use codes, a stable number per user, `expiretoken` codes. */
+const createPhoneNumber = (
+  options: StubServerApiOptions,
+  clock: () => number,
+  tokens: TokenStore,
+  stats: StubServerApiStats
+) => {
+  const usedPhoneCodes = new Set<string>();
+  const expireTokenCodesSeen = new Set<string>();
+  return (query: URLSearchParams, body: Record<string, unknown>) => {
     stats.phoneNumberCalls += 1;
     const code = typeof body.code === 'string' ? body.code : '';
     if (code.startsWith('expiretoken') && !expireTokenCodesSeen.has(code)) {
       expireTokenCodesSeen.add(code);
-      expireCurrent();
+      tokens.expireCurrent();
     }
-    const problem = tokenProblem(query.get('access_token'));
+    const problem = tokens.tokenProblem(query.get('access_token'));
     if (problem) return problem;
     if (code === '' || code.startsWith('invalid') || usedPhoneCodes.has(code)) return failure(40029, 'invalid code');
     usedPhoneCodes.add(code);
     const phone = phoneFor(code.split('.')[0] ?? code);
+    const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
     return {
       errcode: 0,
       errmsg: 'ok',
-      phone_info: {
-        phoneNumber: phone,
-        purePhoneNumber: phone,
-        countryCode: '86',
-        watermark: { timestamp: Math.floor(clock() / 1000), appid: options.appId },
-      },
+      phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark },
     };
   };
+};
+
+/** The stub-only admin endpoints: open data encrypted as WeChat would, and a session_key rotated behind our back. */
+const createAdmin = (options: StubServerApiOptions, clock: () => number, latestSessionKeys: Map<string, string>) => ({
+  encryptedData: (json: Record<string, unknown>): StubReply => {
+    const sessionKey = latestSessionKeys.get(typeof json.openid === 'string' ? json.openid : '');
+    if (!sessionKey) return { status: 404, body: { error: 'unknown openid' } };
+    const data = typeof json.data === 'object' && json.data !== null ? json.data : { stepInfoList: [] };
+    const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
+    return { body: encryptForMiniProgram({ ...data, watermark }, sessionKey) };
+  },
+  rotateSessionKey: (json: Record<string, unknown>): StubReply => {
+    const openid = typeof json.openid === 'string' ? json.openid : '';
+    if (!latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };
+    latestSessionKeys.set(openid, randomBytes(16).toString('base64'));
+    return { body: { ok: true } };
+  },
+});
+
+const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
+  const clock = options.clock ?? Date.now;
+  const stats: StubServerApiStats = {
+    stableTokenCalls: 0,
+    forceRefreshCalls: 0,
+    checkSessionCalls: 0,
+    phoneNumberCalls: 0,
+  };
+  const tokens = createTokenStore(options, clock, stats);
+  const checkSession = createCheckSession(tokens, latestSessionKeys, stats);
+  const phoneNumber = createPhoneNumber(options, clock, tokens, stats);
+  const admin = createAdmin(options, clock, latestSessionKeys);
 
   /** Answers a request this module serves, or returns undefined for the stub's other routes. */
   const handle = (method: string, url: URL, body: unknown): StubReply | undefined => {
     const json = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    const route = `${method} ${url.pathname}`;
-    switch (route) {
+    switch (`${method} ${url.pathname}`) {
       case 'POST /cgi-bin/stable_token':
-        return { body: stableToken(json) };
+        return { body: tokens.stableToken(json) };
       case 'GET /wxa/checksession':
         return { body: checkSession(url.searchParams) };
       case 'POST /wxa/business/getuserphonenumber':
         return { body: phoneNumber(url.searchParams, json) };
       case 'POST /stub/expire-access-token':
-        expireCurrent();
+        tokens.expireCurrent();
         return { body: { ok: true } };
-      case 'POST /stub/encrypted-data': {
-        const sessionKey = latestSessionKeys.get(typeof json.openid === 'string' ? json.openid : '');
-        if (!sessionKey) return { status: 404, body: { error: 'unknown openid' } };
-        const data = typeof json.data === 'object' && json.data !== null ? json.data : { stepInfoList: [] };
-        const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
-        return { body: encryptForMiniProgram({ ...data, watermark }, sessionKey) };
-      }
-      case 'POST /stub/rotate-session-key': {
-        const openid = typeof json.openid === 'string' ? json.openid : '';
-        if (!latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };
-        latestSessionKeys.set(openid, randomBytes(16).toString('base64'));
-        return { body: { ok: true } };
-      }
+      case 'POST /stub/encrypted-data':
+        return admin.encryptedData(json);
+      case 'POST /stub/rotate-session-key':
+        return admin.rotateSessionKey(json);
       default:
         return undefined;
     }
   };
 
-  return { handle, expireCurrentToken: expireCurrent, stats };
+  return { handle, expireCurrentToken: tokens.expireCurrent, stats };
 };
 
-export { createStubServerApi, failure };
 export type { StubReply, StubServerApiOptions, StubServerApiStats };
+export { createStubServerApi, failure };

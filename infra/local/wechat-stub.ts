@@ -115,5 +115,5 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
   };
 };
 
-export { startWeChatStub };
 export type { RunningWeChatStub, WeChatStubOptions };
+export { startWeChatStub };

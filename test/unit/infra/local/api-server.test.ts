@@ -1,49 +1,67 @@
 import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouteDefinition } from '../../../../functions/shared/contract/routes.js';
-import { createLocalApi, type LambdaHandler } from '../../../../infra/local/api-server.js';
+import { createLocalApi, type HostedRoute, type LambdaHandler } from '../../../../infra/local/api-server.js';
+import type { LocalFunction } from '../../../../infra/local/lambda-runtime.js';
 
 /** The twin's API Gateway rules, with stand-in Lambdas so each rule is seen on its own. */
-const routes: RouteDefinition[] = [
-  { method: 'POST', path: '/open', fn: 'open', authorized: false },
-  { method: 'GET', path: '/closed', fn: 'closed', authorized: true },
+type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<Record<string, unknown> | undefined>;
+const fn = (name: string, timeoutSeconds = 5): LocalFunction => ({ name, timeoutSeconds, memorySizeMb: 256 });
+const defaultRoutes: HostedRoute[] = [
+  { routeKey: 'POST /open', fn: fn('open'), authorized: false },
+  { routeKey: 'GET /closed', fn: fn('closed'), authorized: true },
 ];
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
-const serve = async (authorizer: LambdaHandler, cacheSeconds = 0) => {
-  const calls = { authorizer: 0, events: [] as any[] };
+interface ServeOptions {
+  cacheSeconds?: number;
+  routes?: HostedRoute[];
+  handlers?: Record<string, LambdaHandler>;
+  authorizerTimeoutSeconds?: number;
+  integrationTimeoutMs?: number;
+}
+
+const serve = async (authorizer: LambdaHandler, options: ServeOptions = {}) => {
+  const calls = { authorizer: 0, events: [] as Event[], contexts: [] as Context[], errors: [] as string[] };
   const handlers: Record<string, LambdaHandler> = {
     authorizer: async (event, context) => {
       calls.authorizer += 1;
       return authorizer(event, context);
     },
     open: async (event) => {
-      calls.events.push(event);
+      calls.events.push(event as Event);
       return { statusCode: 201, body: 'made' };
     },
-    closed: async (event) => {
-      calls.events.push(event);
-      return { seen: (event as any).requestContext.authorizer?.lambda };
+    closed: async (event, context) => {
+      calls.events.push(event as Event);
+      calls.contexts.push(context);
+      return { seen: (event as Event).requestContext.authorizer?.lambda };
     },
+    ...options.handlers,
   };
   const server = createLocalApi({
-    routes,
+    routes: options.routes ?? defaultRoutes,
+    authorizer: fn('authorizer', options.authorizerTimeoutSeconds ?? 5),
     loadHandler: async (name) => handlers[name]!,
-    authorizerCacheTtlSeconds: cacheSeconds,
+    authorizerCacheTtlSeconds: options.cacheSeconds ?? 0,
+    errorLog: (line) => calls.errors.push(line),
+    ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   close = () => server.close();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const get = async (headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}/closed`, { headers });
-    return { status: response.status, body: await response.json() };
+  const get = async (headers: Record<string, string> = {}, path = '/closed') => {
+    const response = await fetch(`${base}${path}`, { headers });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
   return { base, calls, get };
 };
 
 const allow: LambdaHandler = async () => ({ isAuthorized: true, context: { openid: 'o-1' } });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the local API Gateway', () => {
   it('answers 401 without the session header and never invokes the authorizer', async () => {
@@ -79,7 +97,7 @@ describe('the local API Gateway', () => {
     await uncached.get({ 'X-Session-Id': 'abc' });
     expect(uncached.calls.authorizer).toBe(2);
     close?.();
-    const cached = await serve(allow, 300);
+    const cached = await serve(allow, { cacheSeconds: 300 });
     await cached.get({ 'X-Session-Id': 'abc' });
     await cached.get({ 'X-Session-Id': 'abc' });
     await cached.get({ 'X-Session-Id': 'other' });
@@ -105,11 +123,131 @@ describe('the local API Gateway', () => {
       isBase64Encoded: false,
       headers: { 'content-type': 'application/json', 'x-custom': 'v' },
     });
+    expect(event?.pathParameters).toBeUndefined();
   });
 
   it('answers 404 for a method or path not in the route table', async () => {
     const api = await serve(allow);
     expect((await fetch(`${api.base}/open`)).status).toBe(404);
     expect((await fetch(`${api.base}/elsewhere`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it("sends the same apigw-requestid header as the event's requestContext.requestId", async () => {
+    const api = await serve(allow);
+    const response = await fetch(`${api.base}/open`, { method: 'POST' });
+    const requestId = response.headers.get('apigw-requestid');
+    expect(requestId).toMatch(/^[A-Za-z0-9+/]{14}[A-Za-z0-9+/=]{2}$/);
+    expect(api.calls.events[0]?.requestContext.requestId).toBe(requestId);
+    const notFound = await fetch(`${api.base}/nowhere`);
+    expect(notFound.headers.get('apigw-requestid')).toMatch(/^\S{16}$/);
+    expect(notFound.headers.get('apigw-requestid')).not.toBe(requestId);
+  });
+});
+
+describe('the local API Gateway: routing', () => {
+  const routes: HostedRoute[] = [
+    { routeKey: 'GET /orders/{id}', fn: fn('closed'), authorized: true },
+    { routeKey: 'ANY /files/{proxy+}', fn: fn('closed'), authorized: true },
+    { routeKey: '$default', fn: fn('closed'), authorized: true },
+  ];
+
+  it('hands path variables to both the authorizer and the function as pathParameters, decoded', async () => {
+    const seen: unknown[] = [];
+    const api = await serve(
+      async (event) => {
+        seen.push(event);
+        return { isAuthorized: true, context: {} };
+      },
+      { routes }
+    );
+    expect((await api.get({ 'X-Session-Id': 'abc' }, '/orders/a%20b')).status).toBe(200);
+    expect(api.calls.events[0]).toMatchObject({ routeKey: 'GET /orders/{id}', pathParameters: { id: 'a b' } });
+    expect(seen[0]).toMatchObject({ routeKey: 'GET /orders/{id}', pathParameters: { id: 'a b' } });
+    await api.get({ 'X-Session-Id': 'abc' }, '/files/x/y.txt');
+    expect(api.calls.events[1]).toMatchObject({
+      routeKey: 'ANY /files/{proxy+}',
+      pathParameters: { proxy: 'x/y.txt' },
+    });
+    await api.get({ 'X-Session-Id': 'abc' }, '/somewhere/else');
+    expect(api.calls.events[2]?.routeKey).toBe('$default');
+    expect(api.calls.events[2]?.pathParameters).toBeUndefined();
+  });
+});
+
+describe('the local API Gateway: limits', () => {
+  it("ends an invocation at the function's timeout with 500, after reporting the remaining time it had", async () => {
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /slow', fn: fn('slow', 1), authorized: false }],
+      handlers: {
+        slow: async (_event, context) => {
+          api.calls.contexts.push(context);
+          await sleep(3000);
+          return { statusCode: 200, body: 'too late' };
+        },
+      },
+    });
+    const started = Date.now();
+    expect(await api.get({}, '/slow')).toEqual({ status: 500, body: { message: 'Internal Server Error' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeLessThan(2500);
+    const [context] = api.calls.contexts;
+    expect(context?.getRemainingTimeInMillis()).toBe(0);
+    expect(api.calls.errors.join('\n')).toContain('Task timed out after 1.00 seconds');
+  });
+
+  it('gives the function its deployed timeout as remaining time and its memory size', async () => {
+    let remaining = -1;
+    let memory = '';
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /timed', fn: fn('timed', 17), authorized: false }],
+      handlers: {
+        timed: async (_event, context) => {
+          remaining = context.getRemainingTimeInMillis();
+          memory = context.memoryLimitInMB;
+          return {};
+        },
+      },
+    });
+    expect((await api.get({}, '/timed')).status).toBe(200);
+    expect(remaining).toBeGreaterThan(16_000);
+    expect(remaining).toBeLessThanOrEqual(17_000);
+    expect(memory).toBe('256');
+  });
+
+  it('answers 500 when the authorizer outlives its own timeout, and never calls the function', async () => {
+    const api = await serve(
+      async () => {
+        await sleep(2000);
+        return { isAuthorized: true, context: {} };
+      },
+      { authorizerTimeoutSeconds: 1 }
+    );
+    expect(await api.get({ 'X-Session-Id': 'abc' })).toEqual({
+      status: 500,
+      body: { message: 'Internal Server Error' },
+    });
+    expect(api.calls.events).toHaveLength(0);
+  });
+
+  it('answers 503 when the integration limit passes before the function answers', async () => {
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /slow', fn: fn('slow', 10), authorized: false }],
+      handlers: { slow: () => sleep(2000).then(() => ({})) },
+      integrationTimeoutMs: 300,
+    });
+    expect(await api.get({}, '/slow')).toEqual({ status: 503, body: { message: 'Service Unavailable' } });
+  });
+
+  it('answers 500 when the function throws, and logs the error', async () => {
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /broken', fn: fn('broken'), authorized: false }],
+      handlers: {
+        broken: async () => {
+          throw new TypeError('no such thing');
+        },
+      },
+    });
+    expect(await api.get({}, '/broken')).toEqual({ status: 500, body: { message: 'Internal Server Error' } });
+    expect(api.calls.errors.join('\n')).toContain('TypeError: no such thing');
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WeChatClient, WeChatError, isAccessTokenRejected } from '../../../../functions/shared/wechat/client.js';
+import { isAccessTokenRejected, WeChatClient, WeChatError } from '../../../../functions/shared/wechat/client.js';
 import { recordingFetch } from '../../../support/wechat/recording-fetch.js';
 
 const APP_ID = 'wx0123456789abcdef';

@@ -1,0 +1,63 @@
+/**
+ * The twin's own settings (README, Configuration: "Local twin only"), read once from the environment. A malformed
+ * value is refused by name rather than silently read as 0: `TwinSettingError` stops the twin with its message.
+ */
+class TwinSettingError extends Error {
+  override name = 'TwinSettingError';
+}
+
+interface TwinSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly authorizerCacheTtlSeconds: number;
+  readonly stubPort: number;
+  readonly concurrency: number;
+  /** LOCAL_ROUTES_FILE: more routes to serve behind the authorizer (README, Local twin). */
+  readonly localRoutesFile?: string;
+}
+
+/** Defaults that make `npm start` work with no configuration; a value already set wins. */
+const localDefaults: Readonly<Record<string, string>> = {
+  TABLE_NAME: 'wechat-login-sessions',
+  WECHAT_APP_ID: 'wx00000000local000',
+  WECHAT_APP_SECRET: 'local-app-secret',
+  AWS_REGION: 'local',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  POWERTOOLS_SERVICE_NAME: 'wechat-login-local',
+};
+
+const applyLocalDefaults = (env: NodeJS.ProcessEnv): void => {
+  for (const [name, value] of Object.entries(localDefaults)) env[name] ||= value;
+};
+
+const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number, { min = 0 } = {}): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < min) {
+    throw new TwinSettingError(`${name} must be a whole number${min ? ` of at least ${min}` : ''}, got "${raw}"`);
+  }
+  return Number(raw);
+};
+
+const readTwinSettings = (env: NodeJS.ProcessEnv, defaultConcurrency: number): TwinSettings => {
+  const localRoutesFile = env.LOCAL_ROUTES_FILE?.trim();
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: wholeNumber(env, 'PORT', 3000),
+    authorizerCacheTtlSeconds: wholeNumber(env, 'AUTHORIZER_CACHE_TTL_SECONDS', 0),
+    stubPort: wholeNumber(env, 'WECHAT_STUB_PORT', 0),
+    concurrency: wholeNumber(env, 'LOCAL_CONCURRENCY', defaultConcurrency, { min: 1 }),
+    ...(localRoutesFile ? { localRoutesFile } : {}),
+  };
+};
+
+/** An environment variable the twin's startup has set or defaulted; its absence is a bug in the twin. */
+const required = (env: NodeJS.ProcessEnv, name: string): string => {
+  const value = env[name];
+  if (!value) throw new TwinSettingError(`${name} is not set`);
+  return value;
+};
+
+export type { TwinSettings };
+export { applyLocalDefaults, readTwinSettings, required, TwinSettingError, wholeNumber };

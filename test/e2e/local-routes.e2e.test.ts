@@ -1,0 +1,150 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, login } from '../support/http.js';
+import { type RunningTwin, repoRoot, startTwin } from '../support/twin.js';
+
+/** `npm start` with LOCAL_ROUTES_FILE: another team's TypeScript and Python Lambdas behind the session authorizer. */
+const examplesRoutes = path.join(repoRoot, 'examples/orders/local-routes.json');
+const fixtureRoutes = path.join(repoRoot, 'test/support/local-routes/routes.json');
+
+const loggedIn = async (twin: RunningTwin, code: string) => {
+  const reply = await login(twin.baseUrl, code);
+  expect(reply.status).toBe(200);
+  const sessionId: string = reply.body.sessionId;
+  const me = await call(twin.baseUrl, 'GET', '/me', { sessionId });
+  return { sessionId, openid: me.body.openid as string };
+};
+
+describe('npm start with the orders example (examples/orders/local-routes.json)', () => {
+  let twin: RunningTwin;
+  beforeAll(async () => {
+    twin = await startTwin({ LOCAL_ROUTES_FILE: examplesRoutes });
+  });
+  afterAll(async () => {
+    await twin?.stop();
+  });
+
+  it('lists the added routes when ready', () => {
+    expect(twin.output()).toMatch(/Local routes .*GET \/orders, GET \/orders\/\{id\}/);
+  });
+
+  it('serves the TypeScript handler with the caller read from the authorizer context', async () => {
+    const { sessionId, openid } = await loggedIn(twin, 'olivia.1');
+    const orders = await call(twin.baseUrl, 'GET', '/orders', { sessionId });
+    expect(orders.status).toBe(200);
+    expect(orders.body.openid).toBe(openid);
+    expect(orders.body.orders.length).toBeGreaterThan(0);
+  });
+
+  it('serves the Python handler with the path parameter echoed and the caller from the context', async () => {
+    const { sessionId, openid } = await loggedIn(twin, 'oscar.1');
+    const order = await call(twin.baseUrl, 'GET', '/orders/o-42', { sessionId });
+    expect(order).toMatchObject({ status: 200, body: { id: 'o-42', openid } });
+  });
+
+  it('refuses both routes without a valid session: 401 without the header, 403 for an unknown or ended one', async () => {
+    const { sessionId } = await loggedIn(twin, 'otto.1');
+    expect((await call(twin.baseUrl, 'POST', '/logout', { sessionId })).status).toBe(204);
+    for (const routePath of ['/orders', '/orders/o-1']) {
+      expect((await call(twin.baseUrl, 'GET', routePath)).status).toBe(401);
+      expect(await call(twin.baseUrl, 'GET', routePath, { sessionId: 'A'.repeat(43) })).toMatchObject({
+        status: 403,
+        body: { message: 'Forbidden' },
+      });
+      expect((await call(twin.baseUrl, 'GET', routePath, { sessionId })).status).toBe(403);
+    }
+  });
+});
+
+describe('npm start with fixture routes (test/support/local-routes)', () => {
+  let twin: RunningTwin;
+  let sessionId: string;
+  beforeAll(async () => {
+    twin = await startTwin({ LOCAL_ROUTES_FILE: fixtureRoutes });
+    ({ sessionId } = await loggedIn(twin, 'pia.1'));
+  });
+  afterAll(async () => {
+    await twin?.stop();
+  });
+
+  it('answers 500 once a TypeScript or Python handler outlives its timeoutSeconds, not when it wakes', async () => {
+    for (const routePath of ['/slow/ts', '/slow/py']) {
+      const started = Date.now();
+      const reply = await call(twin.baseUrl, 'GET', routePath, { sessionId });
+      expect(reply, routePath).toMatchObject({ status: 500, body: { message: 'Internal Server Error' } });
+      expect(Date.now() - started, routePath).toBeLessThan(3000);
+    }
+    expect(twin.output()).toContain('Task timed out after 1.00 seconds');
+  });
+
+  it("reports the remaining time from the route's timeoutSeconds, in TypeScript and in Python", async () => {
+    const ts = await call(twin.baseUrl, 'GET', '/echo/x', { sessionId });
+    expect(ts.body.remainingMs).toBeGreaterThan(5000);
+    expect(ts.body.remainingMs).toBeLessThanOrEqual(7000);
+    expect(ts.body.memoryLimitInMB).toBe('128');
+    const py = await call(twin.baseUrl, 'GET', '/remaining/py', { sessionId });
+    expect(py.body.remainingMs).toBeGreaterThan(5000);
+    expect(py.body.remainingMs).toBeLessThanOrEqual(7000);
+    expect(py.body.functionName).toBe('handlers-remaining');
+  });
+
+  it('routes greedy paths and $default, with pathParameters, and leaves unauthorized routes open', async () => {
+    const greedy = await call(twin.baseUrl, 'DELETE', '/echo/a/b%20c', { sessionId });
+    expect(greedy.body.event).toMatchObject({ routeKey: 'ANY /echo/{proxy+}', pathParameters: { proxy: 'a/b c' } });
+    expect(greedy.body.event.requestContext.authorizer.lambda.openid).toMatch(/^o/);
+    const fallback = await call(twin.baseUrl, 'GET', '/anything/else');
+    expect(fallback.status).toBe(200);
+    expect(fallback.body.event.routeKey).toBe('$default');
+    // The project's own routes still win over $default.
+    expect((await call(twin.baseUrl, 'GET', '/me')).status).toBe(401);
+  });
+});
+
+describe('npm start with a malformed LOCAL_ROUTES_FILE', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'local-routes-'));
+  const routesFile = (name: string, content: string) => {
+    const file = path.join(folder, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it('refuses to start, naming the file, the entry and the problem', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['not-json.json', '{', /not valid JSON/],
+      ['not-array.json', '{"route":"GET /x"}', /must hold a JSON array/],
+      ['bad-route.json', '[{"route":"FETCH /x","handler":"h.ts#handler"}]', /entry 1 \("FETCH \/x"\).*unknown method/],
+      ['missing-file.json', '[{"route":"GET /x","handler":"nowhere.py#handler"}]', /nowhere\.py does not exist/],
+      ['typo.json', '[{"route":"GET /x","handler":"h.ts#handler","timeout":3}]', /unknown field "timeout"/],
+    ];
+    for (const [name, content, problem] of cases) {
+      const file = routesFile(name, content);
+      const failure = await startTwin({ LOCAL_ROUTES_FILE: file }).then(
+        async (twin) => {
+          await twin.stop();
+          return 'started';
+        },
+        (error: Error) => error.message
+      );
+      expect(failure, name).toContain(`The local twin could not start: LOCAL_ROUTES_FILE ${file}`);
+      expect(failure, name).toMatch(problem);
+    }
+  });
+
+  it('refuses a handler file without the named export, in TypeScript and in Python', async () => {
+    writeFileSync(path.join(folder, 'h.ts'), 'export const other = async () => ({});\n');
+    writeFileSync(path.join(folder, 'h.py'), 'def other(event, context):\n    return {}\n');
+    for (const handler of ['h.ts#handler', 'h.py#handler']) {
+      const file = routesFile('no-export.json', JSON.stringify([{ route: 'GET /x', handler }]));
+      const failure = await startTwin({ LOCAL_ROUTES_FILE: file }).then(
+        async (twin) => {
+          await twin.stop();
+          return 'started';
+        },
+        (error: Error) => error.message
+      );
+      expect(failure, handler).toMatch(/could not start: LOCAL_ROUTES_FILE route "GET \/x".*handler/);
+    }
+  });
+});
