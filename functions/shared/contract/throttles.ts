@@ -14,7 +14,7 @@ interface ThrottleLimits {
 const stageThrottles = {
   /**
    * Every route without its own setting. About 20 Lambdas busy at once when handlers answer in tens of
-   * milliseconds (authorizer + handler, about 0.1 s per request); at most about $1.30 an hour if held there.
+   * milliseconds (authorizer + handler, about 0.1 s per request); about $1.17 an hour if held there (README, Deploy).
    */
   default: { rateLimit: 200, burstLimit: 400 },
   /**
