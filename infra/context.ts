@@ -25,6 +25,8 @@ const contextKeys = [
   'throttleBurstLimit',
   'loginThrottleRateLimit',
   'loginThrottleBurstLimit',
+  'loginLimitPerIpPerMinute',
+  'phoneLimitPerUserPerDay',
   'logRetentionDays',
 ] as const;
 
@@ -86,6 +88,8 @@ const settingsFromContext = (node: Node): AppSettings => {
   const appSecretArn = text(node, 'appSecretArn');
   const appSecretName = text(node, 'appSecretName');
   const wechatApiBaseUrl = text(node, 'wechatApiBaseUrl');
+  const loginLimitPerIpPerMinute = wholeNumber(node, 'loginLimitPerIpPerMinute');
+  const phoneLimitPerUserPerDay = wholeNumber(node, 'phoneLimitPerUserPerDay');
   return {
     stackName: text(node, 'stackName') ?? DEFAULT_STACK_NAME,
     props: {
@@ -99,6 +103,8 @@ const settingsFromContext = (node: Node): AppSettings => {
       ...(cacheSeconds !== undefined ? { authorizerCacheTtl: Duration.seconds(cacheSeconds) } : {}),
       throttle: throttle(node, 'throttleRateLimit', 'throttleBurstLimit', stackDefaults.throttle),
       loginThrottle: throttle(node, 'loginThrottleRateLimit', 'loginThrottleBurstLimit', stackDefaults.loginThrottle),
+      ...(loginLimitPerIpPerMinute ? { loginLimitPerIpPerMinute } : {}),
+      ...(phoneLimitPerUserPerDay ? { phoneLimitPerUserPerDay } : {}),
       ...(logRetention ? { logRetention } : {}),
     },
   };

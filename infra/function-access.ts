@@ -1,5 +1,5 @@
-import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/runtime/config.js';
 import { sessionTable } from '../functions/shared/contract/table.js';
+import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/runtime/config.js';
 
 /**
  * What each function may touch, declared in one place. The stack grants exactly this and nothing else: a function
@@ -38,12 +38,16 @@ interface FunctionAccess {
 
 const functionAccess: Readonly<Record<string, FunctionAccess>> = {
   /**
-   * One TransactWriteItems of two puts: the new session (conditional, never an overwrite) and the user's newest
-   * session_key. The app secret is for code2Session.
+   * One conditional update of the client IP's attempt counter (before WeChat is asked), then one TransactWriteItems
+   * of two puts: the new session (conditional, never an overwrite) and the user's newest session_key. The app secret
+   * is for code2Session.
    */
   login: {
-    table: [{ items: ['session', 'user'], actions: ['dynamodb:PutItem'] }],
-    config: ['readSessionConfig', 'readWeChatConfig'],
+    table: [
+      { items: ['loginLimit'], actions: ['dynamodb:UpdateItem'] },
+      { items: ['session', 'user'], actions: ['dynamodb:PutItem'] },
+    ],
+    config: ['readSessionConfig', 'readWeChatConfig', 'readLoginLimitConfig'],
   },
   /** Reads the session and renews it with a conditional update. */
   authorizer: {
@@ -155,10 +159,11 @@ const assertAccessCovers = (functionNames: readonly string[]): void => {
   }
 };
 
+export type { FunctionAccess, ItemKind, TableAction, TableGrant };
 export {
-  FunctionAccessError,
   accessOf,
   assertAccessCovers,
+  FunctionAccessError,
   functionAccess,
   leadingKeysOf,
   readsAppSecret,
@@ -166,4 +171,3 @@ export {
   validAccess,
   variablesOf,
 };
-export type { FunctionAccess, ItemKind, TableAction, TableGrant };

@@ -1,21 +1,28 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { appSecretProvider } from '../shared/runtime/app-secret.js';
-import { readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
-import type { SessionStore } from '../shared/sessions/session-store.js';
+import { createLoginLimit } from '../shared/composition-roots/limits.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
+import { sourceIpOf } from '../shared/http/caller.js';
+import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import type { RateLimiter } from '../shared/limits/rate-limiter.js';
+import { appSecretProvider } from '../shared/runtime/app-secret.js';
+import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import { createDocumentClient } from '../shared/runtime/dynamodb.js';
+import { DynamoDbSessionPersistence } from '../shared/sessions/dynamodb-session-persistence.js';
+import type { SessionStore } from '../shared/sessions/session-store.js';
 import { WeChatClient } from '../shared/wechat/client.js';
 import { MAX_BODY_BYTES, parseLoginRequest } from './request.js';
 
 interface LoginDependencies {
   sessions: Pick<SessionStore, 'create'>;
   wechat: Pick<WeChatClient, 'exchangeCode'>;
+  /** Login attempts per client IP: counted after the body is checked (bad input writes nothing), before WeChat. */
+  attempts: Pick<RateLimiter, 'take'>;
 }
 
 /** POST /login: wx.login() code in, our own session id out. session_key never leaves the server. */
-const createHandler = ({ sessions, wechat }: LoginDependencies) =>
+const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrors())
     .use(bodySizeLimit(MAX_BODY_BYTES))
@@ -23,15 +30,19 @@ const createHandler = ({ sessions, wechat }: LoginDependencies) =>
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {
       const { code } = parseLoginRequest(event.body);
+      await attempts.take(sourceIpOf(event));
       const identity = await wechat.exchangeCode(code);
       const session = await sessions.create(identity);
       return json(200, { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() });
     });
 
+const sessionConfig = readSessionConfig();
 const wechatConfig = readWeChatConfig();
+const db = createDocumentClient(sessionConfig);
 const handler = createHandler({
-  sessions: createSessionStore(readSessionConfig()),
+  sessions: createSessionStore(sessionConfig, new DynamoDbSessionPersistence(db, sessionConfig.tableName)),
   wechat: new WeChatClient({ ...wechatConfig, appSecret: appSecretProvider(wechatConfig.appSecret) }),
+  attempts: createLoginLimit(db, sessionConfig, readLoginLimitConfig()),
 });
 
 export { createHandler, handler };

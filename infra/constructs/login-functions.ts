@@ -28,6 +28,8 @@ const configValuesOf = (input: LoginFunctionsInput): Readonly<Record<DeployedVar
   WECHAT_API_BASE_URL: input.settings.wechatApiBaseUrl,
   SESSION_TTL_SECONDS: String(input.settings.sessionTtlSeconds),
   SESSION_MAX_AGE_SECONDS: String(input.settings.sessionMaxAgeSeconds),
+  LOGIN_LIMIT_PER_IP_PER_MINUTE: String(input.settings.loginLimitPerIpPerMinute),
+  PHONE_LIMIT_PER_USER_PER_DAY: String(input.settings.phoneLimitPerUserPerDay),
 });
 
 /**

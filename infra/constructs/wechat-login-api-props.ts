@@ -70,6 +70,19 @@ interface WeChatLoginApiProps {
    */
   readonly loginThrottle?: ThrottleLimits;
   /**
+   * Login attempts one client IP may make per UTC minute, counted in the login function before WeChat is asked
+   * (README, Security).
+   *
+   * @default - functions/shared/contract/defaults.ts (60)
+   */
+  readonly loginLimitPerIpPerMinute?: number;
+  /**
+   * /wx/phone calls (each a billed getuserphonenumber) one user may make per UTC day (README, Security).
+   *
+   * @default - functions/shared/contract/defaults.ts (10)
+   */
+  readonly phoneLimitPerUserPerDay?: number;
+  /**
    * Retention of the function and access log groups.
    *
    * @default RetentionDays.ONE_MONTH
@@ -93,6 +106,8 @@ interface LoginApiSettings {
   readonly authorizerCacheTtl: Duration;
   readonly throttle: ThrottleLimits;
   readonly loginThrottle: ThrottleLimits;
+  readonly loginLimitPerIpPerMinute: number;
+  readonly phoneLimitPerUserPerDay: number;
   readonly logRetention: RetentionDays;
   readonly serviceName: string;
 }
@@ -134,6 +149,20 @@ const sessionLifetimes = (scope: IConstruct, props: WeChatLoginApiProps) => {
   return { sessionTtlSeconds: ttl, sessionMaxAgeSeconds: maxAge };
 };
 
+/** The per-client limits (functions/shared/limits): whole numbers above 0, so a limit cannot be switched off. */
+const clientLimits = (scope: IConstruct, props: WeChatLoginApiProps) => ({
+  loginLimitPerIpPerMinute: positiveWholeNumber(
+    scope,
+    'loginLimitPerIpPerMinute',
+    props.loginLimitPerIpPerMinute ?? defaults.loginLimitPerIpPerMinute
+  ),
+  phoneLimitPerUserPerDay: positiveWholeNumber(
+    scope,
+    'phoneLimitPerUserPerDay',
+    props.phoneLimitPerUserPerDay ?? defaults.phoneLimitPerUserPerDay
+  ),
+});
+
 const validCacheTtl = (scope: IConstruct, ttl: Duration): Duration => {
   if (ttl.toSeconds() > 3600) {
     throw new ValidationError('authorizerCacheTtl can be at most 1 hour (API Gateway limit)', scope);
@@ -150,6 +179,7 @@ const loginApiSettings = (scope: IConstruct, props: WeChatLoginApiProps): LoginA
   authorizerCacheTtl: validCacheTtl(scope, props.authorizerCacheTtl ?? stackDefaults.authorizerCacheTtl),
   throttle: validThrottle(scope, 'throttle', props.throttle ?? stackDefaults.throttle),
   loginThrottle: validThrottle(scope, 'loginThrottle', props.loginThrottle ?? stackDefaults.loginThrottle),
+  ...clientLimits(scope, props),
   logRetention: props.logRetention ?? stackDefaults.logRetention,
   serviceName: props.serviceName ?? defaults.serviceName,
 });

@@ -57,7 +57,25 @@ const headersOf = (rawHeaders: readonly string[]): { headers: Record<string, str
   return { headers, cookies };
 };
 
-const readRequest = async (req: IncomingMessage, maxBytes: number): Promise<RawRequest | 'too_large'> => {
+/**
+ * The client's address: the socket's peer, as API Gateway takes it from the TCP connection. Only when the twin is
+ * told to trust X-Forwarded-For (TRUST_X_FORWARDED_FOR=true, so tests can play many clients from one machine) is it
+ * the header's first entry instead; API Gateway itself never takes it from a header the client sets.
+ */
+const sourceIpOf = (req: IncomingMessage, trustForwardedFor: boolean): string => {
+  const forwarded = trustForwardedFor
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
+  return forwarded || (req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1');
+};
+
+const readRequest = async (
+  req: IncomingMessage,
+  maxBytes: number,
+  { trustForwardedFor = false } = {}
+): Promise<RawRequest | 'too_large'> => {
   const body = await readBody(req, maxBytes);
   if (body === 'too_large') return body;
   const url = new URL(req.url ?? '/', 'http://local');
@@ -67,7 +85,7 @@ const readRequest = async (req: IncomingMessage, maxBytes: number): Promise<RawR
     rawQueryString: url.search.replace(/^\?/, ''),
     ...headersOf(req.rawHeaders),
     body,
-    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    sourceIp: sourceIpOf(req, trustForwardedFor),
   };
 };
 

@@ -56,6 +56,11 @@ interface LocalApiOptions {
    * them all, so the rest queue (as behind a reserved-concurrency limit) instead of piling onto one socket pool.
    */
   concurrency?: number;
+  /**
+   * Take the client IP (`requestContext.http.sourceIp`) from the first X-Forwarded-For entry instead of the socket,
+   * so tests can play many clients. Off by default: a client could then pick its own address.
+   */
+  trustForwardedFor?: boolean;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -194,7 +199,9 @@ const send = (res: ServerResponse, reply: HttpAnswer, requestId: string): void =
 const createLocalApi = (options: LocalApiOptions): Server => {
   const gateway = createGateway(options);
   const answer = async (req: IncomingMessage, requestId: string): Promise<HttpAnswer> => {
-    const request = await readRequest(req, API_GATEWAY_LIMITS.maxRequestBodyBytes);
+    const request = await readRequest(req, API_GATEWAY_LIMITS.maxRequestBodyBytes, {
+      trustForwardedFor: options.trustForwardedFor ?? false,
+    });
     if (request === 'too_large') return gatewayError(413, GATEWAY_MESSAGES[413]);
     return gateway(request, requestId);
   };

@@ -107,6 +107,7 @@ const serve = async (settings: TwinSettings, localEntries: readonly LocalRouteEn
     accessLog: (line) => console.log(line),
     errorLog: (line) => console.error(line),
     concurrency: settings.concurrency,
+    trustForwardedFor: settings.trustForwardedFor,
   });
   await listen(server, settings);
   const address = server.address();
@@ -133,6 +134,7 @@ const banner = (url: string, settings: TwinSettings, localEntries: readonly Loca
     `  Table:      ${env.TABLE_NAME}`,
     `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
     `  Authorizer cache: ${settings.authorizerCacheTtlSeconds > 0 ? `${settings.authorizerCacheTtlSeconds} s` : 'off'}`,
+    `  Client IP:  ${settings.trustForwardedFor ? 'first X-Forwarded-For entry (TRUST_X_FORWARDED_FOR=true)' : 'the socket'}`,
     `  Routes:     ${routes.map(routeKeyOf).join(', ')}`,
     ...(localEntries.length > 0
       ? [`  Local routes (${settings.localRoutesFile}): ${localEntries.map((entry) => entry.routeKey).join(', ')}`]

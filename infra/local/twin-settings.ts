@@ -12,6 +12,8 @@ interface TwinSettings {
   readonly authorizerCacheTtlSeconds: number;
   readonly stubPort: number;
   readonly concurrency: number;
+  /** TRUST_X_FORWARDED_FOR=true: the client IP is the first X-Forwarded-For entry, not the socket's peer. */
+  readonly trustForwardedFor: boolean;
   /** LOCAL_ROUTES_FILE: more routes to serve behind the authorizer (README, Local twin). */
   readonly localRoutesFile?: string;
 }
@@ -40,6 +42,14 @@ const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number, { m
   return Number(raw);
 };
 
+/** Only the exact words: anything else but unset is refused by name. */
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new TwinSettingError(`${name} must be true or false, got "${raw}"`);
+};
+
 const readTwinSettings = (env: NodeJS.ProcessEnv, defaultConcurrency: number): TwinSettings => {
   const localRoutesFile = env.LOCAL_ROUTES_FILE?.trim();
   return {
@@ -48,6 +58,7 @@ const readTwinSettings = (env: NodeJS.ProcessEnv, defaultConcurrency: number): T
     authorizerCacheTtlSeconds: wholeNumber(env, 'AUTHORIZER_CACHE_TTL_SECONDS', 0),
     stubPort: wholeNumber(env, 'WECHAT_STUB_PORT', 0),
     concurrency: wholeNumber(env, 'LOCAL_CONCURRENCY', defaultConcurrency, { min: 1 }),
+    trustForwardedFor: flag(env, 'TRUST_X_FORWARDED_FOR'),
     ...(localRoutesFile ? { localRoutesFile } : {}),
   };
 };

@@ -27,6 +27,8 @@ interface StubServerApiOptions {
 }
 
 interface StubServerApiStats {
+  /** jscode2session requests (login code exchanges), answered or refused. */
+  code2SessionCalls: number;
   /** stable_token requests answered with a token. */
   stableTokenCalls: number;
   forceRefreshCalls: number;
@@ -168,6 +170,7 @@ const createAdmin = (options: StubServerApiOptions, clock: () => number, latestS
 const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
   const clock = options.clock ?? Date.now;
   const stats: StubServerApiStats = {
+    code2SessionCalls: 0,
     stableTokenCalls: 0,
     forceRefreshCalls: 0,
     checkSessionCalls: 0,

@@ -27,7 +27,7 @@ interface RunningWeChatStub {
   server: Server;
   /** The newest session_key handed out per openid: lets tests and tools act as WeChat would. */
   latestSessionKeys: Map<string, string>;
-  /** The access_token APIs: call counts, and expiring the current token as WeChat may at any time. */
+  /** Call counts of every API (code2Session included), and expiring the current token as WeChat may at any time. */
   serverApi: { stats: StubServerApiStats; expireCurrentToken: () => void };
   stop: () => Promise<void>;
 }
@@ -44,10 +44,15 @@ const replyJson = (res: ServerResponse, body: unknown): void => {
 /** `errcode<N>` or `errcode<N>once` at the start of a code: the failure the stub plays. */
 const SIMULATED_ERRCODE = /^errcode(-?\d+)(once)?/;
 
-const createJsCode2Session = (options: WeChatStubOptions, latestSessionKeys: Map<string, string>) => {
+const createJsCode2Session = (
+  options: WeChatStubOptions,
+  latestSessionKeys: Map<string, string>,
+  stats: StubServerApiStats
+) => {
   const usedCodes = new Set<string>();
   const failedOnce = new Set<string>();
   return (query: URLSearchParams) => {
+    stats.code2SessionCalls += 1;
     if (query.get('grant_type') !== 'authorization_code') return failure(40002, 'invalid grant_type');
     if (query.get('appid') !== options.appId) return failure(40013, 'invalid appid');
     if (query.get('secret') !== options.appSecret) return failure(40125, 'invalid appsecret');
@@ -81,8 +86,8 @@ const readJsonBody = async (req: IncomingMessage): Promise<unknown> => {
 
 const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeChatStub> => {
   const latestSessionKeys = new Map<string, string>();
-  const jscode2session = createJsCode2Session(options, latestSessionKeys);
   const serverApi = createStubServerApi(options, latestSessionKeys);
+  const jscode2session = createJsCode2Session(options, latestSessionKeys, serverApi.stats);
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     if (req.method === 'GET' && url.pathname === '/sns/jscode2session') {

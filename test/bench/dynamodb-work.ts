@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
 import type { createHandler as createLogin } from '../../functions/login/handler.js';
 import type { createHandler as createLogout } from '../../functions/logout/handler.js';
+import { createLoginLimit } from '../../functions/shared/composition-roots/limits.js';
 import type { SessionConfig } from '../../functions/shared/runtime/config.js';
 import { WeChatClient } from '../../functions/shared/wechat/client.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
@@ -188,34 +189,72 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     };
   })();
 
-  // Login: exactly one write per issued session; none when WeChat refuses the code.
+  // Login: the client IP's attempt counter (one conditional update), then one transaction per issued session.
   {
-    const { sessions, counter } = instrumentedSessionStore(config);
+    const { sessions, counter, client } = instrumentedSessionStore(config);
     const wechat = new WeChatClient({
       appId: deps.wechat.appId,
       appSecret: async () => deps.wechat.appSecret,
       apiBaseUrl: deps.wechat.baseUrl,
     });
-    const login = factories.login({ sessions, wechat });
+    const loginWithLimit = (limit: number) =>
+      factories.login({
+        sessions,
+        wechat,
+        attempts: createLoginLimit(client, config, { loginLimitPerIpPerMinute: limit }),
+      });
+    let login = loginWithLimit(1_000_000);
+    // Each scenario from its own client IP, so their counters start at zero.
+    let sourceIp = '';
     const call = async (code: string) =>
       (await login(
-        httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code }) }),
+        httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code }), sourceIp }),
         lambdaContext('login')
       )) as { statusCode: number };
     const run = randomBytes(4).toString('hex');
     const requests = 50;
+    sourceIp = '198.51.100.1';
     let ok = 0;
     for (let i = 0; i < requests; i += 1) if ((await call(`bench${run}${i}.1`)).statusCode === 200) ok += 1;
     const counts = counter.counts();
-    const exact = ok === requests && counts.writes === requests && counts.reads === 0;
-    rows.push(row('login: code accepted', requests, counts, '1 write request, 0 reads each', exact));
+    const exact =
+      ok === requests &&
+      counts.writes === 2 * requests &&
+      counts.byOperation.UpdateItem === requests &&
+      counts.byOperation.TransactWriteItems === requests &&
+      counts.reads === 0;
+    rows.push(
+      row('login: code accepted', requests, counts, '1 counter update + 1 transaction (2 puts), 0 reads each', exact)
+    );
 
     counter.reset();
+    sourceIp = '198.51.100.2';
     let refused = 0;
     for (let i = 0; i < 20; i += 1) if ((await call(`invalid${run}${i}`)).statusCode === 401) refused += 1;
     const refusedCounts = counter.counts();
-    const refusedExact = refused === 20 && refusedCounts.reads + refusedCounts.writes === 0;
-    rows.push(row('login: code refused by WeChat', 20, refusedCounts, '0 operations', refusedExact));
+    const refusedExact =
+      refused === 20 &&
+      refusedCounts.writes === 20 &&
+      refusedCounts.byOperation.UpdateItem === 20 &&
+      refusedCounts.reads === 0;
+    rows.push(row('login: code refused by WeChat', 20, refusedCounts, '1 counter update each', refusedExact));
+
+    // Over the client IP's limit: the counter's condition fails (still a billed write), WeChat is not asked.
+    login = loginWithLimit(5);
+    sourceIp = '198.51.100.3';
+    for (let i = 0; i < 5; i += 1) await call(`invalid${run}limit${i}`);
+    counter.reset();
+    let limited = 0;
+    for (let i = 0; i < 20; i += 1) if ((await call(`bench${run}limited${i}.1`)).statusCode === 429) limited += 1;
+    const limitedCounts = counter.counts();
+    const limitedExact =
+      limited === 20 &&
+      limitedCounts.writes === 20 &&
+      limitedCounts.byOperation.UpdateItem === 20 &&
+      limitedCounts.reads === 0;
+    rows.push(
+      row('login: over the per-IP limit (429)', 20, limitedCounts, '1 refused conditional update each', limitedExact)
+    );
   }
 
   // Logout: one delete, whatever the id's state.
@@ -262,5 +301,5 @@ const largestItemBytes = async (client: DynamoDBDocumentClient, tableName: strin
   return Items.reduce((max, item) => Math.max(max, sizeOf(item)), 0);
 };
 
-export { largestItemBytes, measureDynamoDbWork };
 export type { Factories, RenewalReplay, WorkDependencies, WorkRow };
+export { largestItemBytes, measureDynamoDbWork };

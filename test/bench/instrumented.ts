@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionConfig } from '../../functions/shared/runtime/config.js';
 import { createDocumentClient } from '../../functions/shared/runtime/dynamodb.js';
 import { DynamoDbSessionPersistence } from '../../functions/shared/sessions/dynamodb-session-persistence.js';
@@ -12,7 +13,7 @@ import { countOperations, type OperationCounter } from './operation-counter.js';
 const instrumentedSessionStore = (
   config: SessionConfig,
   clock: Clock = systemClock
-): { sessions: SessionStore; counter: OperationCounter } => {
+): { sessions: SessionStore; counter: OperationCounter; client: DynamoDBDocumentClient } => {
   const client = createDocumentClient(config);
   const counter = countOperations(client);
   const sessions = new SessionStore(
@@ -20,7 +21,7 @@ const instrumentedSessionStore = (
     new SessionPolicy(config.sessionTtlSeconds, config.sessionMaxAgeSeconds),
     clock
   );
-  return { sessions, counter };
+  return { sessions, counter, client };
 };
 
 export { instrumentedSessionStore };

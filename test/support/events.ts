@@ -5,8 +5,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
 import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
+import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
 
 /**
  * API Gateway HTTP API events (payload format 2.0), modelled on the sample events in AWS's documentation
@@ -32,6 +32,8 @@ interface HttpEventOptions {
   isBase64Encoded?: boolean;
   /** The simple-response context the authorizer returned; lands in `requestContext.authorizer.lambda`. */
   authorizerContext?: AuthorizerContext;
+  /** `requestContext.http.sourceIp` (and X-Forwarded-For); default 192.0.2.1. */
+  sourceIp?: string;
 }
 
 interface AuthorizerEventOptions {
@@ -49,24 +51,24 @@ const lowerCaseKeys = (headers: Headers): Headers =>
 const traceId = (): string =>
   `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
 
-const baseHeaders = (): Headers => ({
+const baseHeaders = (sourceIp = SOURCE_IP): Headers => ({
   accept: '*/*',
   host: DOMAIN_NAME,
   'user-agent': USER_AGENT,
   'x-amzn-trace-id': traceId(),
-  'x-forwarded-for': SOURCE_IP,
+  'x-forwarded-for': sourceIp,
   'x-forwarded-port': '443',
   'x-forwarded-proto': 'https',
 });
 
-const requestContext = (method: string, path: string) => {
+const requestContext = (method: string, path: string, sourceIp = SOURCE_IP) => {
   const now = new Date();
   return {
     accountId: ACCOUNT_ID,
     apiId: API_ID,
     domainName: DOMAIN_NAME,
     domainPrefix: API_ID,
-    http: { method, path, protocol: 'HTTP/1.1', sourceIp: SOURCE_IP, userAgent: USER_AGENT },
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp, userAgent: USER_AGENT },
     requestId: randomUUID(),
     routeKey: `${method} ${path}`,
     stage: '$default',
@@ -84,7 +86,7 @@ function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2;
 function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2 {
   const { method, path, body, authorizerContext } = options;
   const headers = {
-    ...baseHeaders(),
+    ...baseHeaders(options.sourceIp),
     ...(body !== undefined
       ? {
           'content-type': 'application/json',
@@ -100,7 +102,7 @@ function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2 {
     rawQueryString: '',
     headers,
     requestContext: {
-      ...requestContext(method, path),
+      ...requestContext(method, path, options.sourceIp),
       ...(authorizerContext ? { authorizer: { lambda: authorizerContext } } : {}),
     },
     ...(body !== undefined ? { body } : {}),
@@ -148,5 +150,5 @@ const lambdaContext = (functionName = 'test-function', remainingMs = 10_000): Co
   succeed: () => undefined,
 });
 
-export { authorizerEvent, httpEvent, lambdaContext };
 export type { AuthorizerEventOptions, HttpEventOptions };
+export { authorizerEvent, httpEvent, lambdaContext };

@@ -9,9 +9,9 @@ const call = async (
   baseUrl: string,
   method: string,
   path: string,
-  options: { sessionId?: string; body?: string; contentType?: string } = {}
+  options: { sessionId?: string; body?: string; contentType?: string; headers?: Record<string, string> } = {}
 ): Promise<HttpReply> => {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.sessionId !== undefined) headers['X-Session-Id'] = options.sessionId;
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: options.body });
@@ -23,7 +23,9 @@ const call = async (
   return { status: response.status, headers: response.headers, body };
 };
 
-const login = (baseUrl: string, code: string) => call(baseUrl, 'POST', '/login', { body: JSON.stringify({ code }) });
+/** POST /login; `headers` adds request headers (X-Forwarded-For, to play another client on a trusting twin). */
+const login = (baseUrl: string, code: string, headers?: Record<string, string>) =>
+  call(baseUrl, 'POST', '/login', { body: JSON.stringify({ code }), ...(headers ? { headers } : {}) });
 
-export { call, login };
 export type { HttpReply };
+export { call, login };

@@ -24,6 +24,12 @@ const defaults = {
   accessTokenPollMs: 100,
   /** While another caller refreshes, a cached token is still handed out if it has at least this long left. */
   accessTokenMinRemainingMs: 60_000,
+  /** Login attempts one client IP may make per UTC minute, counted before WeChat is asked (LOGIN_LIMIT_PER_IP_PER_MINUTE). */
+  loginLimitPerIpPerMinute: 60,
+  /** /wx/phone calls (each a billed getuserphonenumber) one user may make per UTC day (PHONE_LIMIT_PER_USER_PER_DAY). */
+  phoneLimitPerUserPerDay: 10,
+  /** WeChat's checksession is asked at most once per user in this window; calls within it get the last answer. */
+  sessionKeyStatusWindowSeconds: 60,
 } as const;
 
 export { defaults };

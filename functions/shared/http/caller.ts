@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer } from 'aws-lambda';
-import { AppError } from './errors.js';
 import { SESSION_HEADER } from '../contract/routes.js';
 import type { CallerIdentity } from '../sessions/session-store.js';
+import { AppError } from './errors.js';
 
 /**
  * The authorizer's context as API Gateway hands it to business Lambdas (`requestContext.authorizer.lambda`).
@@ -23,5 +23,18 @@ const callerOf = (event: AuthorizedEvent): CallerIdentity => {
 const sessionIdOf = (event: { headers?: Record<string, string | undefined> }): string | undefined =>
   event.headers?.[SESSION_HEADER.toLowerCase()];
 
-export { callerOf, sessionIdOf };
+/**
+ * The client's IP address as API Gateway saw it (`requestContext.http.sourceIp`): the TCP peer, or behind the
+ * CloudFront front door the viewer's address CloudFront forwards; never a header the client sets. Throws (500)
+ * when absent, so a per-IP limit can never be skipped by a request that lacks one.
+ */
+const sourceIpOf = (event: { requestContext?: { http?: { sourceIp?: string } } }): string => {
+  const sourceIp = event.requestContext?.http?.sourceIp;
+  if (typeof sourceIp !== 'string' || sourceIp === '') {
+    throw new AppError('internal_error', 'The request has no source IP');
+  }
+  return sourceIp;
+};
+
 export type { AuthorizedEvent, AuthorizerContext };
+export { callerOf, sessionIdOf, sourceIpOf };

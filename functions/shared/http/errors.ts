@@ -45,5 +45,23 @@ class BadRequestError extends AppError {
   }
 }
 
-export { AppError, BadRequestError };
+/**
+ * A limit was reached (ours, or WeChat's per-user quota): 429, with `Retry-After` when we know how long to wait.
+ *
+ * @example
+ * throw new RateLimitedError('Too many requests; try again in 12 seconds', 12);
+ */
+class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    /** Whole seconds until the client may try again: the response's `Retry-After` header. */
+    readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown; logDetails?: Record<string, unknown> }
+  ) {
+    super('rate_limited', message, options);
+    this.name = 'RateLimitedError';
+  }
+}
+
 export type { ErrorCode };
+export { AppError, BadRequestError, RateLimitedError };

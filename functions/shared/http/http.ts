@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, type ErrorCode } from './errors.js';
 import { logger } from '../runtime/logger.js';
+import { AppError, type ErrorCode, RateLimitedError } from './errors.js';
 
 /** The one map from error code to HTTP status. */
 const statusByCode: Record<ErrorCode, number> = {
@@ -45,6 +45,15 @@ interface ErrorMapping {
   badInputHint?: string;
 }
 
+/** A limit's refusal tells the client when to come back (RFC 9110 `Retry-After`, whole seconds). */
+const withRetryAfter = (
+  response: APIGatewayProxyStructuredResultV2,
+  error: AppError
+): APIGatewayProxyStructuredResultV2 =>
+  error instanceof RateLimitedError && error.retryAfterSeconds !== undefined
+    ? { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } }
+    : response;
+
 /** Turns any error into the contract's `{error, message}` response, logging what operators need. */
 const toErrorResponse = (error: unknown, mapping: ErrorMapping = {}): APIGatewayProxyStructuredResultV2 => {
   const badInput = mapping.badInputAs ?? 'bad_request';
@@ -59,7 +68,8 @@ const toErrorResponse = (error: unknown, mapping: ErrorMapping = {}): APIGateway
     // A 500 means our own fault: the client learns nothing about our configuration, not even which part broke
     // (the log above keeps the real code).
     if (status === 500) return json(500, errorBody('internal_error', 'Internal server error'));
-    return json(status, errorBody(code, isBadInput ? withHint(error.message) : error.message));
+    const response = json(status, errorBody(code, isBadInput ? withHint(error.message) : error.message));
+    return withRetryAfter(response, error);
   }
   if (isBodyParseError(error)) {
     return json(statusByCode[badInput], errorBody(badInput, withHint('The request body must be JSON')));
@@ -88,5 +98,5 @@ const bodySizeLimit = (maxBytes: number): MiddlewareObj<APIGatewayProxyEventV2, 
   },
 });
 
-export { bodySizeLimit, httpErrors, json, noContent };
 export type { ErrorMapping };
+export { bodySizeLimit, httpErrors, json, noContent };

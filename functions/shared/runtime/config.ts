@@ -45,11 +45,11 @@ const required = (env: Env, name: string): string => {
 
 const optional = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;
 
-const positiveInteger = (env: Env, name: string, fallback: number): number => {
+const positiveInteger = (env: Env, name: string, fallback: number, unit = 'seconds'): number => {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(name, `must be a positive whole number of seconds, got "${raw}"`);
+    throw new ConfigError(name, `must be a positive whole number of ${unit}, got "${raw}"`);
   }
   return Number(raw);
 };
@@ -105,6 +105,34 @@ const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
   appId: required(env, 'WECHAT_APP_ID'),
 });
 
+interface LoginLimitConfig {
+  /** Login attempts one client IP may make per UTC minute (functions/shared/limits). */
+  loginLimitPerIpPerMinute: number;
+}
+
+interface PhoneLimitConfig {
+  /** /wx/phone calls one user may make per UTC day. */
+  phoneLimitPerUserPerDay: number;
+}
+
+const readLoginLimitConfig = (env: Env = process.env): LoginLimitConfig => ({
+  loginLimitPerIpPerMinute: positiveInteger(
+    env,
+    'LOGIN_LIMIT_PER_IP_PER_MINUTE',
+    defaults.loginLimitPerIpPerMinute,
+    'attempts'
+  ),
+});
+
+const readPhoneLimitConfig = (env: Env = process.env): PhoneLimitConfig => ({
+  phoneLimitPerUserPerDay: positiveInteger(
+    env,
+    'PHONE_LIMIT_PER_USER_PER_DAY',
+    defaults.phoneLimitPerUserPerDay,
+    'calls'
+  ),
+});
+
 /**
  * Region and credentials for a DynamoDB Local endpoint: the usual AWS variables when set, placeholders otherwise
  * (DynamoDB Local accepts any), so a developer needs no AWS account to run the twin or the tests.
@@ -129,6 +157,8 @@ const deployedVariables = {
   readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
   readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'],
   readAppIdConfig: ['WECHAT_APP_ID'],
+  readLoginLimitConfig: ['LOGIN_LIMIT_PER_IP_PER_MINUTE'],
+  readPhoneLimitConfig: ['PHONE_LIMIT_PER_USER_PER_DAY'],
 } as const;
 
 /** A config.ts reader, by name. */
@@ -136,14 +166,26 @@ type ConfigReader = keyof typeof deployedVariables;
 /** A variable some reader takes in AWS. */
 type DeployedVariable = (typeof deployedVariables)[ConfigReader][number];
 
+export type {
+  AppSecretSource,
+  ConfigReader,
+  DeployedVariable,
+  Env,
+  LoginLimitConfig,
+  PhoneLimitConfig,
+  SessionConfig,
+  TableConfig,
+  WeChatConfig,
+};
 export {
   ConfigError,
   deployedVariables,
   readAppIdConfig,
   readLocalAwsSettings,
+  readLoginLimitConfig,
+  readPhoneLimitConfig,
   readServiceName,
   readSessionConfig,
   readTableConfig,
   readWeChatConfig,
 };
-export type { AppSecretSource, ConfigReader, DeployedVariable, Env, SessionConfig, TableConfig, WeChatConfig };

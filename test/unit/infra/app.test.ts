@@ -109,6 +109,8 @@ describe('stack settings from CDK context', () => {
         throttleBurstLimit: '80',
         loginThrottleRateLimit: '5',
         loginThrottleBurstLimit: '8',
+        loginLimitPerIpPerMinute: '30',
+        phoneLimitPerUserPerDay: '4',
         logRetentionDays: '14',
       })
     );
@@ -121,6 +123,8 @@ describe('stack settings from CDK context', () => {
       wechatApiBaseUrl: 'https://hk.api.weixin.qq.com',
       throttle: { rateLimit: 50, burstLimit: 80 },
       loginThrottle: { rateLimit: 5, burstLimit: 8 },
+      loginLimitPerIpPerMinute: 30,
+      phoneLimitPerUserPerDay: 4,
       logRetention: RetentionDays.TWO_WEEKS,
     });
     expect(props.authorizerCacheTtl?.toSeconds()).toBe(60);
@@ -131,6 +135,8 @@ describe('stack settings from CDK context', () => {
     ['sessionTtlSeconds', '-5'],
     ['retainData', 'maybe'],
     ['logRetentionDays', '13'],
+    ['loginLimitPerIpPerMinute', '0'],
+    ['phoneLimitPerUserPerDay', 'ten'],
   ])('refuses %s=%s', (key, value) => {
     expect(() => settingsFromContext(contextOf({ wechatAppId: 'wx1234567890abcdef', [key]: value }))).toThrow(key);
   });

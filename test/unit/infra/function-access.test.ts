@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
-import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { functionNames } from '../../../functions/shared/contract/routes.js';
+import { sessionTable } from '../../../functions/shared/contract/table.js';
+import { counterKey } from '../../../functions/shared/limits/dynamodb-counter-store.js';
+import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
+import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { handlerEntry } from '../../../infra/bundling.js';
 import {
-  FunctionAccessError,
-  type ItemKind,
   accessOf,
   assertAccessCovers,
+  FunctionAccessError,
   functionAccess,
+  type ItemKind,
   leadingKeysOf,
   validAccess,
 } from '../../../infra/function-access.js';
@@ -56,6 +58,9 @@ describe('function access map (infra/function-access.ts)', () => {
       session: SESSION_PK_PREFIX + 'a'.repeat(64),
       user: `${USER_PK_PREFIX}oAbC123`,
       token: ACCESS_TOKEN_KEY,
+      loginLimit: counterKey(sessionTable.keyPrefixes.loginLimit, '2001:db8::1', { start: 60, end: 120 }),
+      phoneLimit: counterKey(sessionTable.keyPrefixes.phoneLimit, 'oAbC123', { start: 86_400, end: 172_800 }),
+      statusCheck: `${sessionTable.keyPrefixes.statusCheck}oAbC123`,
     };
     const kinds = Object.keys(keys) as ItemKind[];
     for (const kind of kinds) {

@@ -36,7 +36,10 @@ import {
  * `dynamodb:LeadingKeys` condition), written out here rather than read from infra/function-access.ts.
  */
 const expectedTableGrants: Record<string, { actions: string[]; leadingKeys: string[] }[]> = {
-  login: [{ actions: ['dynamodb:PutItem'], leadingKeys: ['session#*', 'user#*'] }],
+  login: [
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: ['limit#login#*'] },
+    { actions: ['dynamodb:PutItem'], leadingKeys: ['session#*', 'user#*'] },
+  ],
   authorizer: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['session#*'] }],
   logout: [{ actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] }],
   me: [],
@@ -52,7 +55,7 @@ const expectedTableActions = (fn: string): string[] =>
 const SESSION_VARIABLES = ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'];
 const WECHAT_VARIABLES = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'];
 const expectedVariables: Record<string, string[]> = {
-  login: [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
+  login: [...SESSION_VARIABLES, ...WECHAT_VARIABLES, 'LOGIN_LIMIT_PER_IP_PER_MINUTE'],
   authorizer: SESSION_VARIABLES,
   logout: SESSION_VARIABLES,
   me: [],
@@ -210,6 +213,8 @@ describe('the CDK stack', () => {
         WECHAT_API_BASE_URL: defaults.wechatApiBaseUrl,
         SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
         SESSION_MAX_AGE_SECONDS: String(defaults.sessionMaxAgeSeconds),
+        LOGIN_LIMIT_PER_IP_PER_MINUTE: String(defaults.loginLimitPerIpPerMinute),
+        PHONE_LIMIT_PER_USER_PER_DAY: String(defaults.phoneLimitPerUserPerDay),
         POWERTOOLS_SERVICE_NAME: 'wechat-login',
         NODE_OPTIONS: '--enable-source-maps',
       };
@@ -261,11 +266,13 @@ describe('the CDK stack', () => {
         sessionTtlSeconds: 3600,
         sessionMaxAgeSeconds: 86400,
         wechatApiBaseUrl: 'https://hk.api.weixin.qq.com',
+        loginLimitPerIpPerMinute: 30,
       }).template;
       const settings: Record<string, string> = {
         SESSION_TTL_SECONDS: '3600',
         SESSION_MAX_AGE_SECONDS: '86400',
         WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com',
+        LOGIN_LIMIT_PER_IP_PER_MINUTE: '30',
       };
       const functions = Object.values(resourcesOf(custom)).filter((r) => r.Type === 'AWS::Lambda::Function');
       for (const [name, value] of Object.entries(settings)) {

@@ -4,13 +4,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../../functions/login/handler.js';
+import { createLoginLimit } from '../../../../functions/shared/composition-roots/limits.js';
+import { RateLimiter } from '../../../../functions/shared/limits/rate-limiter.js';
 import { DynamoDbSessionPersistence } from '../../../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../../../functions/shared/sessions/session-id.js';
 import { SessionPolicy } from '../../../../functions/shared/sessions/session-policy.js';
 import { SessionStore } from '../../../../functions/shared/sessions/session-store.js';
 import { WeChatClient } from '../../../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../../../support/events.js';
-import { type ScriptedReply, fakeFetch } from '../../../support/fakes/fake-fetch.js';
+import { fakeFetch, type ScriptedReply } from '../../../support/fakes/fake-fetch.js';
+import { InMemoryCounterStore } from '../../../support/fakes/in-memory-counter-store.js';
 import { InMemorySessionPersistence } from '../../../support/fakes/in-memory-session-persistence.js';
 import { logsDuring } from '../../../support/log-capture.js';
 
@@ -20,6 +23,8 @@ const NOW_MS = Date.UTC(2026, 0, 1, 8, 0, 0);
 const SECRET = 'login-test-secret-7f3a9c';
 const SESSION_KEY = 'c2Vzc2lvbi1rZXktMTY=';
 const OK = { openid: 'oUser123', session_key: SESSION_KEY };
+/** Login attempts per client IP per minute in these tests. */
+const LIMIT = 5;
 
 /** The login function wired to an in-memory table and a scripted WeChat, as in production but without I/O. */
 const setup = (script: ScriptedReply[] = [OK]) => {
@@ -34,9 +39,11 @@ const setup = (script: ScriptedReply[] = [OK]) => {
     timeoutMs: script.includes('hang') ? 50 : 3000,
     fetch: wechatFetch.fetch,
   });
-  const handler = createHandler({ sessions, wechat });
+  const counters = new InMemoryCounterStore();
+  const attempts = new RateLimiter(counters, { name: 'login', limit: LIMIT, windowSeconds: 60 }, () => NOW_MS);
+  const handler = createHandler({ sessions, wechat, attempts });
   const invoke = (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('login'));
-  return { persistence, wechatCalls: wechatFetch.calls, invoke };
+  return { persistence, counters, wechatCalls: wechatFetch.calls, invoke };
 };
 
 const loginEvent = (body: string | undefined, extra: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
@@ -275,6 +282,50 @@ describe('POST /login: nothing secret reaches the logs', () => {
   });
 });
 
+describe('POST /login: attempts per client IP', () => {
+  const from = (sourceIp: string, code = 'abc') => loginEvent(JSON.stringify({ code }), { sourceIp });
+
+  it('answers 429 rate_limited with Retry-After once an IP has used its attempts, without asking WeChat', async () => {
+    // Refused codes count as much as accepted ones: every attempt that could reach WeChat is counted.
+    const { invoke, wechatCalls } = setup(Array(LIMIT).fill({ errcode: 40029, errmsg: 'invalid code' }));
+    for (let i = 0; i < LIMIT; i += 1) expectError(await invoke(from('203.0.113.9')), 401, 'invalid_code');
+    const refused = await invoke(from('203.0.113.9'));
+    const body = expectError(refused, 429, 'rate_limited');
+    // NOW_MS is on a whole minute: the window has all 60 seconds to run.
+    expect(refused.headers?.['retry-after']).toBe('60');
+    expect(body.message).toMatch(/60 seconds/);
+    expect(wechatCalls).toHaveLength(LIMIT);
+  });
+
+  it("counts per IP: another client's attempts are not affected", async () => {
+    const { invoke, counters } = setup([...Array(LIMIT).fill({ errcode: 40029 }), OK]);
+    for (let i = 0; i < LIMIT; i += 1) await invoke(from('203.0.113.9'));
+    expect((await invoke(from('203.0.113.9'))).statusCode).toBe(429);
+    expect((await invoke(from('2001:db8::7'))).statusCode).toBe(200);
+    expect(counters.calls.map((call) => call.subject)).toEqual([
+      ...Array(LIMIT + 1).fill('203.0.113.9'),
+      '2001:db8::7',
+    ]);
+  });
+
+  it('does not count a body it refuses (bad input writes nothing), but counts before WeChat is asked', async () => {
+    const { invoke, counters, wechatCalls } = setup();
+    expectError(await invoke(loginEvent('{"code":""}')), 400, 'bad_request');
+    expect(counters.calls).toEqual([]);
+    expect((await invoke(from('203.0.113.9'))).statusCode).toBe(200);
+    expect(counters.calls).toHaveLength(1);
+    expect(wechatCalls).toHaveLength(1);
+  });
+
+  it('fails closed: when the counter cannot be reached, 500 and WeChat is never asked', async () => {
+    const { invoke, counters, wechatCalls, persistence } = setup();
+    counters.failWith = new Error('DynamoDB is down');
+    expectError(await invoke(from('203.0.113.9')), 500, 'internal_error');
+    expect(wechatCalls).toHaveLength(0);
+    expect(persistence.calls).toEqual([]);
+  });
+});
+
 describe('POST /login: DynamoDB failures', () => {
   const documentClient = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
@@ -295,7 +346,8 @@ describe('POST /login: DynamoDB failures', () => {
       appSecret: async () => SECRET,
       fetch: fakeFetch(OK).fetch,
     });
-    const handler = createHandler({ sessions, wechat });
+    const attempts = new RateLimiter(new InMemoryCounterStore(), { name: 'login', limit: LIMIT, windowSeconds: 60 });
+    const handler = createHandler({ sessions, wechat, attempts });
     return (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('login'));
   };
 
@@ -317,5 +369,27 @@ describe('POST /login: DynamoDB failures', () => {
     expect(JSON.stringify(body)).not.toMatch(/throughput|throttl|rate exceeded/i);
     // The one write was refused, and nothing else was sent: no retry under a new id, no partial write.
     expect(dynamodb.calls()).toHaveLength(1);
+  });
+
+  it('a failing attempt counter (the real DynamoDB adapter) answers 500, never asks WeChat, writes no session', async () => {
+    dynamodb.onAnyCommand().rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    const wechatFetch = fakeFetch(OK);
+    const handler = createHandler({
+      sessions: new SessionStore(
+        new DynamoDbSessionPersistence(documentClient, 'sessions-unit'),
+        new SessionPolicy(TTL, MAX_AGE)
+      ),
+      wechat: new WeChatClient({
+        appId: 'wx0123456789abcdef',
+        appSecret: async () => SECRET,
+        fetch: wechatFetch.fetch,
+      }),
+      attempts: createLoginLimit(documentClient, { tableName: 'sessions-unit' }, { loginLimitPerIpPerMinute: LIMIT }),
+    });
+    const response = await handler(loginEvent(JSON.stringify({ code: 'abc' })), lambdaContext('login'));
+    expectError(response, 500, 'internal_error');
+    expect(wechatFetch.calls).toHaveLength(0);
+    // Only the counter's update was sent, and it was the one that failed.
+    expect(dynamodb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
   });
 });

@@ -21,6 +21,7 @@ interface ServeOptions {
   handlers?: Record<string, LambdaHandler>;
   authorizerTimeoutSeconds?: number;
   integrationTimeoutMs?: number;
+  trustForwardedFor?: boolean;
 }
 
 const serve = async (authorizer: LambdaHandler, options: ServeOptions = {}) => {
@@ -48,6 +49,7 @@ const serve = async (authorizer: LambdaHandler, options: ServeOptions = {}) => {
     authorizerCacheTtlSeconds: options.cacheSeconds ?? 0,
     errorLog: (line) => calls.errors.push(line),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+    ...(options.trustForwardedFor !== undefined ? { trustForwardedFor: options.trustForwardedFor } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   close = () => server.close();
@@ -64,6 +66,22 @@ const allow: LambdaHandler = async () => ({ isAuthorized: true, context: { openi
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the local API Gateway', () => {
+  const sourceIpSeen = async (api: Awaited<ReturnType<typeof serve>>, headers: Record<string, string>) => {
+    await fetch(`${api.base}/open`, { method: 'POST', headers, body: '{}' });
+    return api.calls.events.at(-1)?.requestContext.http.sourceIp;
+  };
+
+  it('takes the client IP from the socket, ignoring an X-Forwarded-For a client could set, unless told to trust it', async () => {
+    const api = await serve(allow);
+    expect(await sourceIpSeen(api, { 'X-Forwarded-For': '203.0.113.5' })).toBe('127.0.0.1');
+  });
+
+  it('with trustForwardedFor, takes the first X-Forwarded-For entry, and the socket when there is none', async () => {
+    const api = await serve(allow, { trustForwardedFor: true });
+    expect(await sourceIpSeen(api, { 'X-Forwarded-For': '203.0.113.5, 10.0.0.1' })).toBe('203.0.113.5');
+    expect(await sourceIpSeen(api, {})).toBe('127.0.0.1');
+  });
+
   it('answers 401 without the session header and never invokes the authorizer', async () => {
     const api = await serve(allow);
     expect(await api.get()).toEqual({ status: 401, body: { message: 'Unauthorized' } });

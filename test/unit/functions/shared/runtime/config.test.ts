@@ -3,6 +3,8 @@ import {
   ConfigError,
   type Env,
   readLocalAwsSettings,
+  readLoginLimitConfig,
+  readPhoneLimitConfig,
   readServiceName,
   readSessionConfig,
   readTableConfig,
@@ -174,4 +176,30 @@ describe('readServiceName', () => {
     expect(readServiceName({ POWERTOOLS_SERVICE_NAME: 'shop-login' })).toBe('shop-login');
     expect(readServiceName({})).toBe('wechat-login');
   });
+});
+
+describe('the per-client limits', () => {
+  it('default to 60 logins per IP per minute and 10 phone lookups per user per day', () => {
+    expect(readLoginLimitConfig({})).toEqual({ loginLimitPerIpPerMinute: 60 });
+    expect(readPhoneLimitConfig({})).toEqual({ phoneLimitPerUserPerDay: 10 });
+  });
+
+  it('read LOGIN_LIMIT_PER_IP_PER_MINUTE and PHONE_LIMIT_PER_USER_PER_DAY', () => {
+    expect(readLoginLimitConfig({ LOGIN_LIMIT_PER_IP_PER_MINUTE: '5' })).toEqual({ loginLimitPerIpPerMinute: 5 });
+    expect(readPhoneLimitConfig({ PHONE_LIMIT_PER_USER_PER_DAY: '3' })).toEqual({ phoneLimitPerUserPerDay: 3 });
+  });
+
+  it.each([
+    ['LOGIN_LIMIT_PER_IP_PER_MINUTE', () => readLoginLimitConfig({ LOGIN_LIMIT_PER_IP_PER_MINUTE: '0' })],
+    ['LOGIN_LIMIT_PER_IP_PER_MINUTE', () => readLoginLimitConfig({ LOGIN_LIMIT_PER_IP_PER_MINUTE: 'off' })],
+    ['PHONE_LIMIT_PER_USER_PER_DAY', () => readPhoneLimitConfig({ PHONE_LIMIT_PER_USER_PER_DAY: '-1' })],
+    ['PHONE_LIMIT_PER_USER_PER_DAY', () => readPhoneLimitConfig({ PHONE_LIMIT_PER_USER_PER_DAY: '2.5' })],
+  ])(
+    'fail at cold start naming %s for a value that is not a positive whole number (a limit cannot be switched off)',
+    (name, read) => {
+      const error = configErrorOf(read);
+      expect(error.variable).toBe(name);
+      expect(error.message).toContain(name);
+    }
+  );
 });
