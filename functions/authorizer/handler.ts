@@ -1,11 +1,15 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { createSessionStore } from '../shared/composition-roots/sessions.js';
+import { SESSION_EXPIRES_CONTEXT_KEY } from '../shared/contract/session-expiry.js';
 import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
 import { readSessionConfig } from '../shared/runtime/config.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
-import { createSessionStore } from '../shared/composition-roots/sessions.js';
 
-/** A simple response: the context reaches business Lambdas as `requestContext.authorizer.lambda`. */
+/**
+ * A simple response: the context reaches business Lambdas as `requestContext.authorizer.lambda`, and its `expiresAt`
+ * reaches the client as the X-Session-Expires-At response header (contract/session-expiry.ts).
+ */
 type AuthorizerResult = { isAuthorized: true; context: AuthorizerContext } | { isAuthorized: false };
 
 /**
@@ -21,7 +25,11 @@ const createHandler =
     if (!caller) return { isAuthorized: false };
     return {
       isAuthorized: true,
-      context: { openid: caller.openid, ...(caller.unionid ? { unionid: caller.unionid } : {}) },
+      context: {
+        openid: caller.openid,
+        ...(caller.unionid ? { unionid: caller.unionid } : {}),
+        [SESSION_EXPIRES_CONTEXT_KEY]: new Date(caller.expiresAt * 1000).toISOString(),
+      },
     };
   };
 

@@ -11,6 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { pascalCase } from '../naming.js';
 import { ValidationError } from '../validation-error.js';
+import { mapSessionExpiryHeader } from './session-expiry-header.js';
 
 /** One business route behind the session authorizer. */
 interface ProtectedRouteOptions {
@@ -70,7 +71,10 @@ const routeIdOf = (key: HttpRouteKey): string => `${pascalCase(key.method)}${pas
 const protectedIntegration = (id: string, handler: IFunction): HttpLambdaIntegration =>
   new HttpLambdaIntegration(id, handler, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
 
-/** Creates a protected route in `scope` on `httpApi` behind `authorizer`. */
+/**
+ * Creates a protected route in `scope` on `httpApi` behind `authorizer`; its answers carry X-Session-Expires-At
+ * (session-expiry-header.ts).
+ */
 const createProtectedRoute = (
   scope: Construct,
   target: { httpApi: IHttpApi; authorizer: IHttpRouteAuthorizer },
@@ -78,12 +82,14 @@ const createProtectedRoute = (
 ): HttpRoute => {
   const routeKey = protectedRouteKey(scope, options);
   const id = routeIdOf(routeKey);
-  return new HttpRoute(scope, `${id}Route`, {
+  const route = new HttpRoute(scope, `${id}Route`, {
     httpApi: target.httpApi,
     routeKey,
     integration: protectedIntegration(`${id}Integration`, options.handler),
     authorizer: target.authorizer,
   });
+  mapSessionExpiryHeader(route);
+  return route;
 };
 
 export type { IWeChatLoginApi, ProtectedRouteOptions, WeChatLoginApiAttributes };

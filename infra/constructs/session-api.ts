@@ -20,6 +20,7 @@ import { pascalCase } from '../naming.js';
 import { ValidationError } from '../validation-error.js';
 import { accessLogFields } from './access-log-fields.js';
 import { protectedIntegration } from './protected-route.js';
+import { mapSessionExpiryHeader } from './session-expiry-header.js';
 
 interface SessionApiProps {
   readonly routes: readonly RouteDefinition[];
@@ -46,7 +47,8 @@ interface SessionApiProps {
 /**
  * The HTTP API: one route per entry of functions/shared/contract/routes.ts, the `authorized` ones behind the session
  * authorizer (REQUEST, simple responses, payload 2.0, identity source the session header, so a request without the
- * header gets 401 from API Gateway without invoking anything).
+ * header gets 401 from API Gateway without invoking anything). Every `authorized` route's integration maps the
+ * authorizer's `expiresAt` into the X-Session-Expires-At response header (session-expiry-header.ts).
  */
 class SessionApi extends Construct {
   readonly httpApi: HttpApi;
@@ -117,6 +119,7 @@ class SessionApi extends Construct {
       integration: this.integrationFor(route, functions),
       ...(route.authorized ? { authorizer: this.authorizer } : {}),
     });
+    if (route.authorized && httpRoute) mapSessionExpiryHeader(httpRoute);
     if (!route.authorized && httpRoute) this.acknowledgeOpenRoute(route, httpRoute);
   }
 

@@ -26,6 +26,7 @@ import {
   timeoutMessage,
 } from './lambda-runtime.js';
 import { parseRouteKey, type RoutePattern, selectRoute } from './routing.js';
+import { withSessionExpiryHeader } from './session-expiry-header.js';
 
 /** A route the twin serves: its key as API Gateway writes it, the function behind it and whether it is protected. */
 interface HostedRoute {
@@ -183,7 +184,8 @@ const createGateway = (options: LocalApiOptions) => {
       if ('statusCode' in verdict) return verdict;
       authorizerContext = verdict.context;
     }
-    return integrate(route.fn, toProxyEvent(request, selected, requestId, authorizerContext));
+    const reply = await integrate(route.fn, toProxyEvent(request, selected, requestId, authorizerContext));
+    return withSessionExpiryHeader(reply, authorizerContext);
   };
 };
 

@@ -5,9 +5,12 @@ import { AppError } from './errors.js';
 
 /**
  * The authorizer's context as API Gateway hands it to business Lambdas (`requestContext.authorizer.lambda`).
- * Simple-response context values are strings; unionid is absent when WeChat sent none.
+ * Simple-response context values are strings; unionid is absent when WeChat sent none. `expiresAt` is when the
+ * caller's session ends after this request (ISO-8601 UTC); API Gateway also sends it to the client as the
+ * `X-Session-Expires-At` response header, so a business Lambda never needs to (always set by our authorizer;
+ * optional in the type because no business Lambda needs it).
  */
-type AuthorizerContext = { openid: string; unionid?: string };
+type AuthorizerContext = { openid: string; unionid?: string; expiresAt?: string };
 type AuthorizedEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 
 /** Who is calling. Throws (500) if the route was deployed without the authorizer: a wiring bug, not a user error. */

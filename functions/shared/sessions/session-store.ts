@@ -1,5 +1,5 @@
-import { hashSessionId, isWellFormedSessionId, newSessionId } from './session-id.js';
 import type { LatestSessionKey } from '../session-key/session-keys.js';
+import { hashSessionId, isWellFormedSessionId, newSessionId } from './session-id.js';
 import type { SessionPolicy } from './session-policy.js';
 
 /** Who WeChat says the user is. `sessionKey` stays on the server. */
@@ -20,6 +20,11 @@ interface SessionRecord extends WeChatIdentity {
 interface CallerIdentity {
   openid: string;
   unionid?: string;
+}
+
+/** An authorized caller and when the session now ends (epoch seconds, after this request's renewal if any). */
+interface AuthorizedCaller extends CallerIdentity {
+  expiresAt: number;
 }
 
 interface IssuedSession {
@@ -90,16 +95,16 @@ class SessionStore {
    * The caller behind `sessionId`, or undefined when the id is malformed, unknown, revoked or expired.
    * Storage failures are thrown, never turned into a deny or an allow.
    */
-  async authorize(sessionId: unknown): Promise<CallerIdentity | undefined> {
+  async authorize(sessionId: unknown): Promise<AuthorizedCaller | undefined> {
     const record = await this.find(sessionId);
     if (!record) return undefined;
     const now = this.nowSeconds();
-    if (!this.policy.needsRenewal(record, now)) return toCaller(record);
+    if (!this.policy.needsRenewal(record, now)) return toAuthorized(record);
 
     const renewed = await this.persistence.extend(record.key, this.policy.expiryAt(record.createdAt, now), now);
     // Gone or expired between the read and the renewal: a logout won the race.
     if (!renewed || this.policy.isExpired(renewed, now)) return undefined;
-    return toCaller(renewed);
+    return toAuthorized(renewed);
   }
 
   /** The live record behind `sessionId` (session_key included), for server-side use only. */
@@ -121,10 +126,19 @@ class SessionStore {
   }
 }
 
-const toCaller = (record: SessionRecord): CallerIdentity => ({
+const toAuthorized = (record: SessionRecord): AuthorizedCaller => ({
   openid: record.openid,
   ...(record.unionid ? { unionid: record.unionid } : {}),
+  expiresAt: record.expiresAt,
 });
 
+export type {
+  AuthorizedCaller,
+  CallerIdentity,
+  Clock,
+  IssuedSession,
+  SessionPersistence,
+  SessionRecord,
+  WeChatIdentity,
+};
 export { SessionStore, systemClock };
-export type { CallerIdentity, Clock, IssuedSession, SessionPersistence, SessionRecord, WeChatIdentity };

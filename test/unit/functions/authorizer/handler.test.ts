@@ -18,6 +18,7 @@ const TTL = 1000;
 const MAX_AGE = 10_000;
 const LOGIN = 1_700_000_000;
 const SESSION_KEY = 'c2Vzc2lvbi1rZXktMTY=';
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
 describe('authorizer with the session rules (in-memory table)', () => {
   let nowSeconds: number;
@@ -32,10 +33,13 @@ describe('authorizer with the session rules (in-memory table)', () => {
     authorize = createHandler(sessions);
   });
 
-  it('allows a live session with exactly {openid, unionid} in the context, never the session_key', async () => {
+  it('allows a live session with exactly {openid, unionid, expiresAt} in the context, never the session_key', async () => {
     const { sessionId } = await sessions.create({ openid: 'oUser1', unionid: 'oUnion1', sessionKey: SESSION_KEY });
     const result = await authorize(authorizerEvent({ sessionId }));
-    expect(result).toEqual({ isAuthorized: true, context: { openid: 'oUser1', unionid: 'oUnion1' } });
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: { openid: 'oUser1', unionid: 'oUnion1', expiresAt: iso(LOGIN + TTL) },
+    });
     expect(JSON.stringify(result)).not.toContain(SESSION_KEY);
   });
 
@@ -43,7 +47,7 @@ describe('authorizer with the session rules (in-memory table)', () => {
     const { sessionId } = await sessions.create({ openid: 'oUser2', sessionKey: SESSION_KEY });
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({
       isAuthorized: true,
-      context: { openid: 'oUser2' },
+      context: { openid: 'oUser2', expiresAt: iso(LOGIN + TTL) },
     });
   });
 
@@ -96,11 +100,22 @@ describe('authorizer with the session rules (in-memory table)', () => {
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({ isAuthorized: false });
   });
 
-  it('renews a session past half its idle window and allows it', async () => {
+  it('renews a session past half its idle window, allows it and reports the new expiry in the context', async () => {
     const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
     nowSeconds = LOGIN + TTL / 2 + 10;
-    expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({ isAuthorized: true });
+    expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({
+      isAuthorized: true,
+      context: { expiresAt: iso(nowSeconds + TTL) },
+    });
     expect(persistence.records.get(hashSessionId(sessionId))?.expiresAt).toBe(nowSeconds + TTL);
+  });
+
+  it('reports the stored expiry, unchanged, while no renewal is due', async () => {
+    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    nowSeconds = LOGIN + 10;
+    expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({
+      context: { expiresAt: iso(LOGIN + TTL) },
+    });
   });
 
   it('rejects when the table fails, instead of allowing or denying', async () => {
@@ -141,7 +156,7 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
     dynamodb.on(GetCommand).resolves({ Item: item(LOGIN + TTL - 100) });
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({
       isAuthorized: true,
-      context: { openid: 'oUser1' },
+      context: { openid: 'oUser1', expiresAt: iso(LOGIN + TTL - 100) },
     });
     expect(dynamodb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
       Key: { pk: `session#${hashSessionId(sessionId)}` },

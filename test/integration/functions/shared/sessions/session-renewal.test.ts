@@ -52,11 +52,11 @@ describe('session renewal on DynamoDB Local', () => {
     expect(await expiresAtInTable(sessionId)).toBe(t0 + TTL);
 
     at(10); // well inside the first half: allowed, nothing written
-    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew' });
+    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', expiresAt: t0 + TTL });
     expect(await expiresAtInTable(sessionId)).toBe(t0 + TTL);
 
-    at(60); // 40 s left of 100: renewed to now + TTL
-    expect(await store.authorize(sessionId)).toBeDefined();
+    at(60); // 40 s left of 100: renewed to now + TTL, and the caller learns the new expiry
+    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', expiresAt: t0 + 160 });
     expect(await expiresAtInTable(sessionId)).toBe(t0 + 160);
 
     at(70); // just renewed: no second write

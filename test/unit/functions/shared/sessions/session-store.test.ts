@@ -86,13 +86,13 @@ describe('SessionStore.authorize', () => {
   it('allows a fresh session with openid and unionid, never the session_key', async () => {
     const { sessionId } = await sessions.create(identity);
     const caller = await sessions.authorize(sessionId);
-    expect(caller).toEqual({ openid: 'o-user-1', unionid: 'u-user-1' });
+    expect(caller).toEqual({ openid: 'o-user-1', unionid: 'u-user-1', expiresAt: LOGIN + TTL });
     expect(caller).not.toHaveProperty('sessionKey');
   });
 
   it('allows a session without unionid and reports none', async () => {
     const { sessionId } = await sessions.create({ openid: 'o-2', sessionKey: 'k' });
-    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-2' });
+    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-2', expiresAt: LOGIN + TTL });
   });
 
   it.each([
@@ -126,8 +126,12 @@ describe('SessionStore.authorize', () => {
 
   it('allows a session one second before it expires', async () => {
     const { sessionId } = await sessions.create(identity);
-    at(LOGIN + TTL - 1);
-    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-user-1', unionid: 'u-user-1' });
+    at(LOGIN + TTL - 1); // renewed on the way: now + TTL
+    expect(await sessions.authorize(sessionId)).toEqual({
+      openid: 'o-user-1',
+      unionid: 'u-user-1',
+      expiresAt: LOGIN + 2 * TTL - 1,
+    });
   });
 
   it('denies a revoked session', async () => {
@@ -152,7 +156,11 @@ describe('SessionStore.authorize', () => {
     const renewAt = LOGIN + TTL / 2;
     at(renewAt);
     persistence.calls.length = 0;
-    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-user-1', unionid: 'u-user-1' });
+    expect(await sessions.authorize(sessionId)).toEqual({
+      openid: 'o-user-1',
+      unionid: 'u-user-1',
+      expiresAt: renewAt + TTL,
+    });
     expect(persistence.calls).toEqual([
       { op: 'get', key: hashSessionId(sessionId) },
       { op: 'extend', key: hashSessionId(sessionId), expiresAt: renewAt + TTL, now: renewAt },
@@ -221,7 +229,11 @@ describe('SessionStore.authorize', () => {
       const record = persistence.records.get(hashSessionId(sessionId));
       if (record) record.expiresAt = now + TTL + 5;
     };
-    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-user-1', unionid: 'u-user-1' });
+    expect(await sessions.authorize(sessionId)).toEqual({
+      openid: 'o-user-1',
+      unionid: 'u-user-1',
+      expiresAt: now + TTL + 5,
+    });
     expect(persistence.records.get(hashSessionId(sessionId))?.expiresAt).toBe(now + TTL + 5);
   });
 
@@ -263,7 +275,11 @@ describe('SessionStore.revoke', () => {
     await sessions.revoke(phone.sessionId);
     expect(persistence.calls.at(-1)).toEqual({ op: 'delete', key: hashSessionId(phone.sessionId) });
     expect(await sessions.authorize(phone.sessionId)).toBeUndefined();
-    expect(await sessions.authorize(tablet.sessionId)).toEqual({ openid: 'o-user-1', unionid: 'u-user-1' });
+    expect(await sessions.authorize(tablet.sessionId)).toEqual({
+      openid: 'o-user-1',
+      unionid: 'u-user-1',
+      expiresAt: LOGIN + TTL,
+    });
   });
 
   it('is idempotent', async () => {
