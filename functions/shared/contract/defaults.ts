@@ -24,6 +24,11 @@ const defaults = {
   accessTokenPollMs: 100,
   /** While another caller refreshes, a cached token is still handed out if it has at least this long left. */
   accessTokenMinRemainingMs: 60_000,
+  /**
+   * After a failed access_token refresh, no caller in any Lambda tries again for this long (stored in the token
+   * entry): a WeChat outage costs one stable_token call per back-off, not one per request.
+   */
+  accessTokenRefreshBackoffMs: 5000,
   /** Login attempts one client IP may make per UTC minute, counted before WeChat is asked (LOGIN_LIMIT_PER_IP_PER_MINUTE). */
   loginLimitPerIpPerMinute: 60,
   /** /wx/phone calls (each a billed getuserphonenumber) one user may make per UTC day (PHONE_LIMIT_PER_USER_PER_DAY). */

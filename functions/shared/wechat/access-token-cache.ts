@@ -20,6 +20,8 @@ interface RefreshLock {
 interface AccessTokenState {
   token?: CachedAccessToken;
   lock?: RefreshLock;
+  /** After a failed refresh, no caller refreshes again before this (epoch milliseconds). */
+  refreshBlockedUntil?: number;
 }
 
 /**
@@ -38,6 +40,8 @@ interface AccessTokenPersistence {
   save(token: CachedAccessToken, owner: string): Promise<boolean>;
   /** Releases the lock if `owner` still holds it. */
   unlock(owner: string): Promise<void>;
+  /** Releases the lock if `owner` still holds it and blocks refreshes until `blockedUntil`, in the same write. */
+  failRefresh(owner: string, blockedUntil: number): Promise<void>;
   /** Drops `token` only if the entry still holds exactly it. False when it no longer did. */
   expire(token: CachedAccessToken): Promise<boolean>;
 }
@@ -51,6 +55,8 @@ interface AccessTokenCacheOptions {
   pollMs?: number;
   /** While another caller refreshes, a cached token is still handed out if it has at least this long left. */
   minRemainingMs?: number;
+  /** After a failed refresh, how long no caller (in any Lambda) tries again. */
+  refreshBackoffMs?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -73,6 +79,9 @@ class AccessTokenCache {
   private readonly maxWaitMs: number;
   private readonly pollMs: number;
   private readonly minRemainingMs: number;
+  private readonly refreshBackoffMs: number;
+  /** The token this warm Lambda last got, reused without a read until it is due for renewal. */
+  private memo: CachedAccessToken | undefined;
 
   constructor(
     private readonly persistence: AccessTokenPersistence,
@@ -86,6 +95,7 @@ class AccessTokenCache {
     this.maxWaitMs = options.maxWaitMs ?? defaults.accessTokenMaxWaitMs;
     this.pollMs = options.pollMs ?? defaults.accessTokenPollMs;
     this.minRemainingMs = options.minRemainingMs ?? defaults.accessTokenMinRemainingMs;
+    this.refreshBackoffMs = options.refreshBackoffMs ?? defaults.accessTokenRefreshBackoffMs;
   }
 
   /**
@@ -102,38 +112,55 @@ class AccessTokenCache {
         errcode: (error as WeChatError).errcode,
       });
     }
+    if (this.memo?.value === token.value) this.memo = undefined;
     await this.persistence.expire(token);
     const fresh = await this.get();
     return call(fresh.value);
   }
 
-  /** A token with more than the refresh margin left, refreshing it (one caller at a time) when needed. */
+  /**
+   * A token with more than the refresh margin left, refreshing it (one caller at a time) when needed. A warm Lambda
+   * keeps the token it got in memory until it is due for renewal, so the shared entry is read about once per token
+   * per Lambda, not once per call.
+   */
   async get(): Promise<CachedAccessToken> {
+    if (this.memo && this.isFresh(this.memo, this.clock())) return this.memo;
+    const token = await this.fetchShared();
+    if (this.isFresh(token, this.clock())) this.memo = token;
+    return token;
+  }
+
+  private async fetchShared(): Promise<CachedAccessToken> {
     const deadline = this.clock() + this.maxWaitMs;
     for (;;) {
-      const { token, lock } = await this.persistence.read();
+      const { token, lock, refreshBlockedUntil } = await this.persistence.read();
       const now = this.clock();
       if (token && this.isFresh(token, now)) return token;
-      if (!lock || lock.expiresAt <= now) {
+      const blocked = refreshBlockedUntil !== undefined && now < refreshBlockedUntil;
+      if (!blocked && (!lock || lock.expiresAt <= now)) {
         const owner = randomUUID();
-        if (await this.persistence.lock(owner, now, now + this.leaseMs)) {
-          // A refresher saves and frees the lock in one write, so a lock taken after our read may follow a save we
-          // did not see: look again before fetching (one more read per refresh, not per call).
-          const { token: saved } = await this.persistence.read();
-          if (saved && this.isFresh(saved, this.clock())) {
-            await this.persistence.unlock(owner);
-            return saved;
-          }
-          return this.refresh(owner);
-        }
+        if (await this.persistence.lock(owner, now, now + this.leaseMs)) return this.refreshLocked(owner);
       }
-      // Someone else is refreshing: the cached token serves in the meantime while it has some life left.
+      // Someone else is refreshing, or a refresh just failed: the cached token serves while it has some life left.
       if (token && now < token.expiresAt - this.minRemainingMs) return token;
+      if (blocked) throw refreshFailedRecently(refreshBlockedUntil - now);
       if (now >= deadline) {
         throw new WeChatError('wechat_busy', 'The WeChat access token is being renewed; try again shortly');
       }
       await this.sleep(this.pollMs);
     }
+  }
+
+  /** With the lock held: the token another caller saved meanwhile, or a new one from WeChat. */
+  private async refreshLocked(owner: string): Promise<CachedAccessToken> {
+    // A refresher saves and frees the lock in one write, so a lock taken after our read may follow a save we did not
+    // see: look again before fetching (one more read per refresh, not per call).
+    const { token: saved } = await this.persistence.read();
+    if (saved && this.isFresh(saved, this.clock())) {
+      await this.persistence.unlock(owner);
+      return saved;
+    }
+    return this.refresh(owner);
   }
 
   /** Whether `token` has more than the refresh margin left at `now`, so no refresh is due. */
@@ -147,7 +174,9 @@ class AccessTokenCache {
     try {
       grant = await this.fetchToken();
     } catch (error) {
-      await this.persistence.unlock(owner).catch(() => undefined);
+      // Every Lambda sees the back-off in the shared entry: during a WeChat outage one refresh per back-off, not one
+      // per request.
+      await this.persistence.failRefresh(owner, this.clock() + this.refreshBackoffMs).catch(() => undefined);
       throw error;
     }
     // Counted from before the request, so the cached expiry is never later than WeChat's.
@@ -161,6 +190,12 @@ class AccessTokenCache {
     return token;
   }
 }
+
+const refreshFailedRecently = (waitMs: number): WeChatError =>
+  new WeChatError(
+    'wechat_busy',
+    `WeChat could not renew the access token a moment ago; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`
+  );
 
 export { AccessTokenCache };
 export type { AccessTokenCacheOptions, AccessTokenPersistence, AccessTokenState, CachedAccessToken, RefreshLock };

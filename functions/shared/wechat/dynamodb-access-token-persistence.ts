@@ -15,11 +15,12 @@ const names = {
   '#tokenExp': 'tokenExpiresAt',
   '#owner': 'lockOwner',
   '#lockExp': 'lockExpiresAt',
+  '#blocked': 'refreshBlockedUntil',
 } as const;
 
 /**
- * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAt and
- * lockExpiresAt in epoch milliseconds, lockOwner. Every write is conditional; a failed condition becomes `false`.
+ * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAt,
+ * lockExpiresAt and refreshBlockedUntil (the back-off after a failed refresh) in epoch milliseconds, lockOwner. Every write is conditional; a failed condition becomes `false`.
  */
 class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
   private readonly key: Record<string, string>;
@@ -37,7 +38,7 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
       new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true })
     );
     if (!Item) return {};
-    const { accessToken, tokenExpiresAt, lockOwner, lockExpiresAt } = Item;
+    const { accessToken, tokenExpiresAt, lockOwner, lockExpiresAt, refreshBlockedUntil } = Item;
     return {
       ...(typeof accessToken === 'string' && typeof tokenExpiresAt === 'number'
         ? { token: { value: accessToken, expiresAt: tokenExpiresAt } }
@@ -45,6 +46,7 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
       ...(typeof lockOwner === 'string' && typeof lockExpiresAt === 'number'
         ? { lock: { owner: lockOwner, expiresAt: lockExpiresAt } }
         : {}),
+      ...(typeof refreshBlockedUntil === 'number' ? { refreshBlockedUntil } : {}),
     };
   }
 
@@ -59,9 +61,9 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
 
   save(token: CachedAccessToken, owner: string): Promise<boolean> {
     return this.conditionally({
-      UpdateExpression: 'SET #token = :token, #tokenExp = :tokenExp, #ttl = :ttl REMOVE #owner, #lockExp',
+      UpdateExpression: 'SET #token = :token, #tokenExp = :tokenExp, #ttl = :ttl REMOVE #owner, #lockExp, #blocked',
       ConditionExpression: '#owner = :owner AND (attribute_not_exists(#tokenExp) OR #tokenExp <= :tokenExp)',
-      ExpressionAttributeNames: { ...pick('#token', '#tokenExp', '#owner', '#lockExp'), '#ttl': TTL },
+      ExpressionAttributeNames: { ...pick('#token', '#tokenExp', '#owner', '#lockExp', '#blocked'), '#ttl': TTL },
       ExpressionAttributeValues: {
         ':token': token.value,
         ':tokenExp': token.expiresAt,
@@ -77,6 +79,15 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
       ConditionExpression: '#owner = :owner',
       ExpressionAttributeNames: pick('#owner', '#lockExp'),
       ExpressionAttributeValues: { ':owner': owner },
+    });
+  }
+
+  async failRefresh(owner: string, blockedUntil: number): Promise<void> {
+    await this.conditionally({
+      UpdateExpression: 'SET #blocked = :blocked REMOVE #owner, #lockExp',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: pick('#owner', '#lockExp', '#blocked'),
+      ExpressionAttributeValues: { ':owner': owner, ':blocked': blockedUntil },
     });
   }
 

@@ -13,12 +13,18 @@ import type {
 class InMemoryAccessTokenPersistence implements AccessTokenPersistence {
   token: CachedAccessToken | undefined;
   lockState: RefreshLock | undefined;
+  refreshBlockedUntil: number | undefined;
+
+  /** How many times the entry was read: the hot key's load. */
+  reads = 0;
 
   async read(): Promise<AccessTokenState> {
+    this.reads += 1;
     await this.tick();
     return {
       ...(this.token ? { token: { ...this.token } } : {}),
       ...(this.lockState ? { lock: { ...this.lockState } } : {}),
+      ...(this.refreshBlockedUntil !== undefined ? { refreshBlockedUntil: this.refreshBlockedUntil } : {}),
     };
   }
 
@@ -35,12 +41,20 @@ class InMemoryAccessTokenPersistence implements AccessTokenPersistence {
     if (this.token && this.token.expiresAt > token.expiresAt) return false;
     this.token = { ...token };
     this.lockState = undefined;
+    this.refreshBlockedUntil = undefined;
     return true;
   }
 
   async unlock(owner: string): Promise<void> {
     await this.tick();
     if (this.lockState?.owner === owner) this.lockState = undefined;
+  }
+
+  async failRefresh(owner: string, blockedUntil: number): Promise<void> {
+    await this.tick();
+    if (this.lockState?.owner !== owner) return;
+    this.lockState = undefined;
+    this.refreshBlockedUntil = blockedUntil;
   }
 
   async expire(token: CachedAccessToken): Promise<boolean> {

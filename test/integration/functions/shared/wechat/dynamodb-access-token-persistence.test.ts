@@ -37,6 +37,19 @@ describe('DynamoDbAccessTokenPersistence', () => {
     expect((await p.read()).lock).toBeUndefined();
   });
 
+  it('a failed refresh frees the lock and stores the back-off in the same entry; only the holder can; a save clears it', async () => {
+    const key = `token#backoff-${NOW}`;
+    const p = new DynamoDbAccessTokenPersistence(db, tableName, key);
+    expect(await p.lock('a', NOW, NOW + 5000)).toBe(true);
+    await p.failRefresh('b', NOW + 9999);
+    expect(await p.read()).toEqual({ lock: { owner: 'a', expiresAt: NOW + 5000 } });
+    await p.failRefresh('a', NOW + 5000);
+    expect(await p.read()).toEqual({ refreshBlockedUntil: NOW + 5000 });
+    expect(await p.lock('c', NOW + 5000, NOW + 10_000)).toBe(true);
+    expect(await p.save({ value: 'fresh', expiresAt: NOW + 7_200_000 }, 'c')).toBe(true);
+    expect(await p.read()).toEqual({ token: { value: 'fresh', expiresAt: NOW + 7_200_000 } });
+  });
+
   it('never writes a stale token over a newer one, nor saves without holding the lock', async () => {
     const key = `token#stale-${NOW}`;
     const p = new DynamoDbAccessTokenPersistence(db, tableName, key);

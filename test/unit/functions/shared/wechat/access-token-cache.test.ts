@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaults } from '../../../../../functions/shared/contract/defaults.js';
 import { AccessTokenCache } from '../../../../../functions/shared/wechat/access-token-cache.js';
 import { WeChatError } from '../../../../../functions/shared/wechat/client.js';
 import { InMemoryAccessTokenPersistence } from '../../../../support/wechat/in-memory-access-token-persistence.js';
@@ -153,14 +154,78 @@ describe('AccessTokenCache.get', () => {
     expect(persistence.token).toEqual({ value: 'token-2', expiresAt: T0 + 10_000 + 7200_000 });
   });
 
-  it('a failed refresh releases the lock, so the next caller refreshes at once', async () => {
+  it('a failed refresh releases the lock and blocks refreshes for a short back-off, in every Lambda; then refreshes again', async () => {
     const { state, persistence, cache } = setup();
+    // A second warm Lambda on the same table entry.
+    const other = new AccessTokenCache(
+      persistence,
+      async () => {
+        state.fetches += 1;
+        return { accessToken: `token-${state.fetches}`, expiresInSeconds: 7200 };
+      },
+      { clock: () => state.now }
+    );
     state.fail = new WeChatError('wechat_unavailable', 'WeChat could not be reached (TimeoutError)');
     await expect(cache.get()).rejects.toBe(state.fail);
     expect(persistence.lockState).toBeUndefined();
+    expect(persistence.refreshBlockedUntil).toBe(T0 + defaults.accessTokenRefreshBackoffMs);
     state.fail = undefined;
-    expect((await cache.get()).value).toBe('token-2');
+
+    // Within the back-off: no refresh, no polling of the hot key, a quick 503 wechat_busy, from either Lambda.
+    state.now = T0 + defaults.accessTokenRefreshBackoffMs - 1;
+    const readsBefore = persistence.reads;
+    await expect(cache.get()).rejects.toMatchObject({ code: 'wechat_busy' });
+    await expect(other.get()).rejects.toMatchObject({
+      code: 'wechat_busy',
+      message: expect.stringMatching(/try again in 1 s/),
+    });
+    expect(state.fetches).toBe(1);
     expect(state.sleeps).toBe(0);
+    expect(persistence.reads - readsBefore).toBe(2);
+
+    // Once it has passed, one caller refreshes, and a saved token clears the back-off.
+    state.now = T0 + defaults.accessTokenRefreshBackoffMs;
+    expect((await other.get()).value).toBe('token-2');
+    expect(persistence.refreshBlockedUntil).toBeUndefined();
+    expect((await cache.get()).value).toBe('token-2');
+  });
+
+  it('during the back-off, a cached token that still has some life left is handed out', async () => {
+    const { state, persistence, cache } = setup();
+    persistence.token = { value: 'old', expiresAt: T0 + 3 * 60_000 };
+    state.fail = new WeChatError('wechat_unavailable', 'WeChat could not be reached (TimeoutError)');
+    // Due for renewal (under 4 minutes left): the refresh fails, the old token still serves this call.
+    await expect(cache.get()).rejects.toBe(state.fail);
+    expect((await cache.get()).value).toBe('old');
+    expect(state.fetches).toBe(1);
+  });
+
+  it('a warm Lambda keeps its token in memory: one read of the shared entry for many calls, until renewal is due', async () => {
+    const { state, persistence, cache } = setup();
+    expect((await cache.get()).value).toBe('token-1');
+    const readsAfterFirst = persistence.reads;
+    for (let i = 0; i < 50; i += 1) expect((await cache.get()).value).toBe('token-1');
+    expect(persistence.reads).toBe(readsAfterFirst);
+
+    // Within the refresh margin the shared entry is read again (and the token renewed).
+    state.now = T0 + 7200_000 - defaults.accessTokenRefreshMarginSeconds * 1000;
+    expect((await cache.get()).value).toBe('token-2');
+    expect(persistence.reads).toBeGreaterThan(readsAfterFirst);
+  });
+
+  it('a token WeChat rejected is dropped from memory too, so the retry reads the shared entry', async () => {
+    const { state, persistence, cache } = setup();
+    await cache.get();
+    const used: string[] = [];
+    await cache.withToken(async (token) => {
+      used.push(token);
+      if (token === 'token-1') throw tokenRejected(40001);
+      return token;
+    });
+    expect(used).toEqual(['token-1', 'token-2']);
+    expect((await cache.get()).value).toBe('token-2');
+    expect(persistence.token?.value).toBe('token-2');
+    expect(state.fetches).toBe(2);
   });
 
   it('gives up with wechat_busy when another refresh holds the lock and no usable token is cached', async () => {
