@@ -49,5 +49,5 @@ const sizingOf = (fn: string): FunctionSizing => ({
   ...(Object.hasOwn(sizingOverrides, fn) ? sizingOverrides[fn] : {}),
 });
 
-export { API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS, sizingOf };
 export type { FunctionSizing };
+export { API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS, sizingOf };

@@ -44,8 +44,6 @@ interface AuthClient {
   logout(): Promise<boolean>;
   /** Whether a session is held that has not expired by this device's account. */
   hasSession(): boolean;
-  /** Same as hasSession(). */
-  isLoggedIn(): boolean;
 }
 
 const DEFAULTS = {
@@ -76,6 +74,7 @@ const urlUnder = (baseUrl: string, path: string): string => {
  * const auth = createAuthClient({ baseUrl: 'https://api.example.com' });
  * const { statusCode, data } = await auth.request({ url: '/me' });
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: split by the client helper (issue 10)
 const createAuthClient = (options: AuthClientOptions): AuthClient => {
   if (typeof options?.baseUrl !== 'string' || options.baseUrl === '') {
     throw new TypeError('createAuthClient needs a baseUrl');
@@ -178,7 +177,6 @@ const createAuthClient = (options: AuthClientOptions): AuthClient => {
     },
 
     hasSession: () => liveSession() !== undefined,
-    isLoggedIn: () => liveSession() !== undefined,
   };
 };
 
@@ -192,5 +190,5 @@ const definedOnly = (options: AuthClientOptions): Partial<typeof DEFAULTS> => {
   return set as Partial<typeof DEFAULTS>;
 };
 
-export { createAuthClient };
 export type { AuthClient, AuthClientOptions, AuthRequestOptions, AuthSession };
+export { createAuthClient };

@@ -94,5 +94,5 @@ const loginError = (code: LoginErrorCode, detail?: string, retryAfterMs?: number
     retryAfterMs
   );
 
-export { AuthError, LoginError, NetworkError, loginError, loginErrorFromResponse };
 export type { AuthErrorCode, LoginErrorCode };
+export { AuthError, LoginError, loginError, loginErrorFromResponse, NetworkError };

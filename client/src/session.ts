@@ -27,5 +27,5 @@ const isStoredSession = (value: unknown): value is StoredSession => {
 const isExpired = (session: StoredSession, deviceNow: number): boolean =>
   deviceNow + session.clockOffsetMs >= Date.parse(session.expiresAt);
 
-export { isExpired, isStoredSession };
 export type { StoredSession };
+export { isExpired, isStoredSession };

@@ -15,7 +15,7 @@ const singleFlight = <T>(task: () => Promise<T>): SingleFlight<T> => {
   };
   return {
     run() {
-      if (!inFlight) {
+      if (inFlight === undefined) {
         // Promise.prototype.finally is ES2018; the mini program build targets ES2017.
         const started = Promise.resolve().then(task);
         inFlight = started.then(
@@ -32,12 +32,12 @@ const singleFlight = <T>(task: () => Promise<T>): SingleFlight<T> => {
       return inFlight;
     },
     idle() {
-      return inFlight ? inFlight.then(noop, noop) : Promise.resolve();
+      return inFlight === undefined ? Promise.resolve() : inFlight.then(noop, noop);
     },
   };
 };
 
 const noop = (): void => undefined;
 
-export { singleFlight };
 export type { SingleFlight };
+export { singleFlight };

@@ -53,5 +53,5 @@ const withHeader = (
   return merged;
 };
 
-export { headerValue, send, withHeader };
 export type { AuthResponse, SendOptions };
+export { headerValue, send, withHeader };

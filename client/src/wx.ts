@@ -4,8 +4,8 @@
  */
 type HttpMethod = 'OPTIONS' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'TRACE' | 'CONNECT';
 
-// wx.request takes any object as `data`; `any` (not `unknown`) lets callers pass their own interfaces.
-type RequestData = string | Record<string, any> | ArrayBuffer;
+// wx.request takes any object as `data`; `object` (not `Record<string, unknown>`) lets callers pass their own interfaces.
+type RequestData = string | object | ArrayBuffer;
 
 interface WxRequestSuccess {
   statusCode: number;
@@ -61,5 +61,5 @@ const wxCheckSession = (api: WxLike, timeoutMs = CHECK_SESSION_TIMEOUT_MS): Prom
     api.checkSession({ success: () => settle(true), fail: () => settle(false) });
   });
 
-export { wxCheckSession, wxLogin };
 export type { HttpMethod, RequestData, WxCallbackResult, WxLike, WxRequestOption, WxRequestSuccess };
+export { wxCheckSession, wxLogin };

@@ -4,6 +4,7 @@ import { SESSION_EXPIRES_CONTEXT_KEY } from '../shared/contract/session-expiry.j
 import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
 import { readSessionConfig } from '../shared/runtime/config.js';
+import { unionidField } from '../shared/sessions/identity.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
 
 /**
@@ -27,7 +28,7 @@ const createHandler =
       isAuthorized: true,
       context: {
         openid: caller.openid,
-        ...(caller.unionid ? { unionid: caller.unionid } : {}),
+        ...unionidField(caller.unionid),
         [SESSION_EXPIRES_CONTEXT_KEY]: new Date(caller.expiresAt * 1000).toISOString(),
       },
     };

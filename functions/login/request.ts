@@ -10,5 +10,5 @@ const parseLoginRequest = (body: unknown): LoginRequest => ({
   code: wxCodeField(jsonObject(body, '{"code": "<wx.login code>"}')),
 });
 
-export { MAX_BODY_BYTES, parseLoginRequest };
 export type { LoginRequest };
+export { MAX_BODY_BYTES, parseLoginRequest };

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, sessionIdOf } from '../shared/http/caller.js';
-import { readSessionConfig } from '../shared/runtime/config.js';
-import { httpErrors, noContent } from '../shared/http/http.js';
-import type { SessionStore } from '../shared/sessions/session-store.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
+import { type AuthorizedEvent, sessionIdOf } from '../shared/http/caller.js';
+import { httpErrors, noContent } from '../shared/http/http.js';
+import { readSessionConfig } from '../shared/runtime/config.js';
+import type { SessionStore } from '../shared/sessions/session-store.js';
 
 /** POST /logout: deletes the calling session only; the user's sessions on other devices live on. */
 const createHandler = (sessions: Pick<SessionStore, 'revoke'>) =>

@@ -11,5 +11,5 @@ const sampleProducts: readonly Product[] = [
   { id: 'p-1003', name: '景德镇青花瓷杯', priceFen: 4500 },
 ];
 
-export { sampleProducts };
 export type { Product };
+export { sampleProducts };

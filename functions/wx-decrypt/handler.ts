@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
-import { readAppIdConfig, readTableConfig } from '../shared/runtime/config.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
-import type { UserData } from '../shared/session-key/user-data.js';
 import { createUserData } from '../shared/composition-roots/session-key-services.js';
+import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
+import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { readAppIdConfig, readTableConfig } from '../shared/runtime/config.js';
+import type { UserData } from '../shared/session-key/user-data.js';
 import { MAX_BODY_BYTES, parseDecryptRequest } from './request.js';
 
 interface DecryptDependencies {

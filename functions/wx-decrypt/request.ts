@@ -17,5 +17,5 @@ const parseDecryptRequest = (body: unknown): DecryptRequest => {
   };
 };
 
-export { MAX_BODY_BYTES, parseDecryptRequest };
 export type { DecryptRequest };
+export { MAX_BODY_BYTES, parseDecryptRequest };

@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createPhoneNumbers } from '../shared/composition-roots/session-key-services.js';
 import type { AuthorizedEvent } from '../shared/http/caller.js';
 import { callerOf } from '../shared/http/caller.js';
-import { readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import type { PhoneNumbers } from '../shared/session-key/phone-numbers.js';
-import { createPhoneNumbers } from '../shared/composition-roots/session-key-services.js';
 import { MAX_BODY_BYTES, parsePhoneRequest } from './request.js';
 
 interface PhoneDependencies {

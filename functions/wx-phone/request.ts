@@ -10,5 +10,5 @@ const parsePhoneRequest = (body: unknown): PhoneRequest => ({
   code: wxCodeField(jsonObject(body, '{"code": "<code from the getPhoneNumber button>"}')),
 });
 
-export { MAX_BODY_BYTES, parsePhoneRequest };
 export type { PhoneRequest };
+export { MAX_BODY_BYTES, parsePhoneRequest };

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf, sessionIdOf } from '../shared/http/caller.js';
-import { readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
-import { httpErrors, json } from '../shared/http/http.js';
-import type { SessionKeyStatus } from '../shared/session-key/session-key-status.js';
 import { createSessionKeyStatus } from '../shared/composition-roots/session-key-services.js';
+import { type AuthorizedEvent, callerOf, sessionIdOf } from '../shared/http/caller.js';
+import { httpErrors, json } from '../shared/http/http.js';
+import { readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import type { SessionKeyStatus } from '../shared/session-key/session-key-status.js';
 
 interface StatusDependencies {
   status: Pick<SessionKeyStatus, 'check'>;

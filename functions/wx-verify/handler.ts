@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
-import { readTableConfig } from '../shared/runtime/config.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
-import type { RawDataSignatures } from '../shared/session-key/raw-data-signatures.js';
 import { createRawDataSignatures } from '../shared/composition-roots/session-key-services.js';
+import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
+import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { readTableConfig } from '../shared/runtime/config.js';
+import type { RawDataSignatures } from '../shared/session-key/raw-data-signatures.js';
 import { MAX_BODY_BYTES, parseVerifyRequest } from './request.js';
 
 interface VerifyDependencies {

@@ -16,5 +16,5 @@ const parseVerifyRequest = (body: unknown): VerifyRequest => {
   };
 };
 
-export { MAX_BODY_BYTES, parseVerifyRequest };
 export type { VerifyRequest };
+export { MAX_BODY_BYTES, parseVerifyRequest };

@@ -116,5 +116,5 @@ const measureColdStarts = async (
   return rows;
 };
 
-export { FLOOR, measureColdStarts };
 export type { ColdStartRow };
+export { FLOOR, measureColdStarts };

@@ -66,5 +66,5 @@ const costPerMillion = (input: CostInput) => {
   };
 };
 
-export { costPerMillion, prices };
 export type { CostInput, CostLine };
+export { costPerMillion, prices };

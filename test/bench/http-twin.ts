@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { freePort } from '../../infra/local/dynamodb-local.js';
 import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
+import { freePort } from '../../infra/local/dynamodb-local.js';
 
 /**
  * The API over HTTP on loopback: the local twin (`npm start`, the deployed handlers behind an API Gateway stand-in)
@@ -139,5 +139,5 @@ const measureHttp = async (options: {
   }
 };
 
-export { measureHttp };
 export type { LoadResult };
+export { measureHttp };

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../../functions/shared/runtime/clock.js';
 import type { SessionConfig } from '../../functions/shared/runtime/config.js';
 import { createDocumentClient } from '../../functions/shared/runtime/dynamodb.js';
 import { DynamoDbSessionPersistence } from '../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { SessionPolicy } from '../../functions/shared/sessions/session-policy.js';
-import { type Clock, SessionStore, systemClock } from '../../functions/shared/sessions/session-store.js';
+import { SessionStore } from '../../functions/shared/sessions/session-store.js';
 import { countOperations, type OperationCounter } from './operation-counter.js';
 
 /**

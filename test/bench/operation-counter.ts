@@ -88,5 +88,5 @@ const countOperations = (client: DynamoDBClient | DynamoDBDocumentClient): Opera
   };
 };
 
-export { countOperations };
 export type { OperationCounter, OperationCounts };
+export { countOperations };

@@ -27,5 +27,5 @@ const distribution = (samples: readonly number[]): Distribution => ({
   max: percentile(samples, 100),
 });
 
-export { distribution, median, percentile };
 export type { Distribution };
+export { distribution, median, percentile };

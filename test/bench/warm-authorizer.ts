@@ -3,6 +3,8 @@ import { pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
+import { createSessionStore } from '../../functions/shared/composition-roots/sessions.js';
+import { sessionTable } from '../../functions/shared/contract/table.js';
 import type { SessionConfig } from '../../functions/shared/runtime/config.js';
 import {
   DynamoDbSessionPersistence,
@@ -11,8 +13,6 @@ import {
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { SessionPolicy } from '../../functions/shared/sessions/session-policy.js';
 import { SessionStore } from '../../functions/shared/sessions/session-store.js';
-import { createSessionStore } from '../../functions/shared/composition-roots/sessions.js';
-import { sessionTable } from '../../functions/shared/contract/table.js';
 import { authorizerEvent, lambdaContext } from '../support/events.js';
 import { type Distribution, distribution } from './stats.js';
 
@@ -109,5 +109,5 @@ const measureWarmAuthorizer = async (options: {
   };
 };
 
-export { measureWarmAuthorizer };
 export type { WarmAuthorizerResult };
+export { measureWarmAuthorizer };

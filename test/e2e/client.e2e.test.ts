@@ -1,15 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../client/src/auth-client.js';
+import { sessionTable } from '../../functions/shared/contract/table.js';
 import { SESSION_PK_PREFIX } from '../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
-import { sessionTable } from '../../functions/shared/contract/table.js';
-import { createTestTable } from '../support/dynamodb.js';
-import { type RunningTwin, startTwin } from '../support/twin.js';
 import { FakeWx, httpTransport } from '../support/client/fake-wx.js';
 import { STORAGE_KEY } from '../support/client/harness.js';
+import { createTestTable } from '../support/dynamodb.js';
+import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
  * The SDK end to end: a fake wx whose wx.request is real HTTP, against the local twin (`npm start`: the real

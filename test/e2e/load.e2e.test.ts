@@ -2,8 +2,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { testDocumentClient } from '../support/dynamodb.js';
-import { type RunningTwin, startTwin } from '../support/twin.js';
 import { call, login } from '../support/http.js';
+import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
  * A bounded load on loopback: correctness under concurrency, not speed (timings live in `npm run bench`).

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RouteDefinition, routeKeyOf, routes } from '../../functions/shared/contract/routes.js';
 import { SESSION_EXPIRES_HEADER } from '../../functions/shared/contract/session-expiry.js';
-import { call, type HttpReply, login } from '../support/http.js';
+import { call, type HttpReply, login, sessionIdOf } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
@@ -31,7 +31,7 @@ const stubUrl = (): string => {
 const loggedIn = async (code: string): Promise<{ sessionId: string; expiresAt: string }> => {
   const reply = await login(twin.baseUrl, code);
   expect(reply.status).toBe(200);
-  return reply.body;
+  return { sessionId: sessionIdOf(reply), expiresAt: String(reply.body.expiresAt) };
 };
 
 const json = (body: unknown) => ({ body: JSON.stringify(body) });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startTwin } from '../support/twin.js';
 import { login } from '../support/http.js';
+import { startTwin } from '../support/twin.js';
 
 /** Every process in the twin's process group (npm, the shell, tsx, node, DynamoDB Local's java). */
 const processesInGroup = (groupId: number): string[] => {

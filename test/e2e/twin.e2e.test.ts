@@ -2,8 +2,8 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
+import { call, login, sessionIdOf } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
-import { call, login } from '../support/http.js';
 
 /** The twin as a developer runs it (`npm start`), driven over HTTP. */
 const db = testDocumentClient();
@@ -27,7 +27,7 @@ describe('npm start: the whole API over HTTP', () => {
     const loggedIn = await login(twin.baseUrl, 'alice.1');
     expect(loggedIn.status).toBe(200);
     expect(loggedIn.body).toEqual({ sessionId: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
-    const sessionId: string = loggedIn.body.sessionId;
+    const sessionId: string = sessionIdOf(loggedIn);
 
     const me = await call(twin.baseUrl, 'GET', '/me', { sessionId });
     expect(me.status).toBe(200);
@@ -48,9 +48,9 @@ describe('npm start: the whole API over HTTP', () => {
     const second = await login(twin.baseUrl, 'bob.2');
     const other = await login(twin.baseUrl, 'carol.1');
     const openid = async (sessionId: string) => (await call(twin.baseUrl, 'GET', '/me', { sessionId })).body.openid;
-    expect(first.body.sessionId).not.toBe(second.body.sessionId);
-    expect(await openid(first.body.sessionId)).toBe(await openid(second.body.sessionId));
-    expect(await openid(other.body.sessionId)).not.toBe(await openid(first.body.sessionId));
+    expect(sessionIdOf(first)).not.toBe(sessionIdOf(second));
+    expect(await openid(sessionIdOf(first))).toBe(await openid(sessionIdOf(second)));
+    expect(await openid(sessionIdOf(other))).not.toBe(await openid(sessionIdOf(first)));
   });
 
   it('answers 401 without a session header and 403 for unknown or malformed ids', async () => {
@@ -115,13 +115,13 @@ describe('npm start: the whole API over HTTP', () => {
         .split('\n')
         .filter((line) => /^(POST \/login|GET \/me) \d{3} [\d.]+ms$/.test(line));
     const loggedIn = await login(twin.baseUrl, 'frank.1');
-    await call(twin.baseUrl, 'GET', '/me', { sessionId: loggedIn.body.sessionId });
+    await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(loggedIn) });
     // The line is printed after the answer is sent, so it may reach us just after the reply does.
     for (let waited = 0; accessLines().length < 2 && waited < 5000; waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(accessLines().map((line) => line.replace(/ [\d.]+ms$/, ''))).toEqual(['POST /login 200', 'GET /me 200']);
-    expect(twin.output()).not.toContain(loggedIn.body.sessionId);
+    expect(twin.output()).not.toContain(sessionIdOf(loggedIn));
   });
 });
 
@@ -132,7 +132,7 @@ describe('npm start with a short SESSION_TTL_SECONDS', () => {
     const twin = await startTwin({ SESSION_TTL_SECONDS: '2', TABLE_NAME: tableName });
     try {
       const loggedIn = await login(twin.baseUrl, 'grace.1');
-      const sessionId: string = loggedIn.body.sessionId;
+      const sessionId: string = sessionIdOf(loggedIn);
       expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 3100));
       const item = await db.send(
@@ -155,7 +155,7 @@ describe('npm start with AUTHORIZER_CACHE_TTL_SECONDS', () => {
     const twin = await startTwin({ AUTHORIZER_CACHE_TTL_SECONDS: '300' });
     try {
       const loggedIn = await login(twin.baseUrl, 'heidi.1');
-      const sessionId = loggedIn.body.sessionId;
+      const sessionId = sessionIdOf(loggedIn);
       expect((await call(twin.baseUrl, 'GET', '/me', { sessionId })).status).toBe(200);
       // The cached allow outlives the logout: exactly the trade-off the README documents for the cache.
       expect((await call(twin.baseUrl, 'POST', '/logout', { sessionId })).status).toBe(204);

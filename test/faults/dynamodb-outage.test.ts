@@ -8,9 +8,9 @@ import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ensureSessionTable } from '../../infra/local/session-table.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
-import { call, login as loginOverHttp } from '../support/http.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
 import { coldStart } from '../support/handlers.js';
+import { call, login as loginOverHttp, sessionIdOf } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
@@ -117,17 +117,17 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
     // Up: a session from each side.
     const before = await loginWith('olga.1');
     expect(before.status).toBe(200);
-    const sessionId = String(before.body.sessionId);
+    const sessionId = String(sessionIdOf(before));
     expect((await authorize(sessionId)).isAuthorized).toBe(true);
     const overHttp = await loginOverHttp(twin.baseUrl, 'peter.1');
     expect(overHttp.status).toBe(200);
-    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: overHttp.body.sessionId })).status).toBe(200);
+    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(overHttp) })).status).toBe(200);
 
     await stopDynamoDb();
 
     // Down: the authorizer neither allows nor denies, it throws (API Gateway answers 500).
     await expect(authorize(sessionId)).rejects.toThrow();
-    await expect(authorize(overHttp.body.sessionId)).rejects.toThrow();
+    await expect(authorize(sessionIdOf(overHttp))).rejects.toThrow();
     // A malformed id needs no table: still a plain deny.
     expect(await authorize('not-a-session-id')).toEqual({ isAuthorized: false });
     // Login: a 5xx and no session id handed out, though WeChat accepted the code.
@@ -146,8 +146,8 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
     )) as APIGatewayProxyStructuredResultV2;
     expect(logoutDuring.statusCode).toBe(500);
     // The same through the twin's HTTP API.
-    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: overHttp.body.sessionId })).status).toBe(500);
-    expect((await call(twin.baseUrl, 'GET', '/products', { sessionId: overHttp.body.sessionId })).status).toBe(500);
+    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(overHttp) })).status).toBe(500);
+    expect((await call(twin.baseUrl, 'GET', '/products', { sessionId: sessionIdOf(overHttp) })).status).toBe(500);
     const httpLoginDuring = await loginOverHttp(twin.baseUrl, 'peter.2');
     expect(httpLoginDuring.status).toBeGreaterThanOrEqual(500);
     expect(httpLoginDuring.status).toBeLessThan(600);
@@ -159,18 +159,18 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
     expect(await tableKeys()).toEqual([]);
     // The sessions issued before the outage are gone with the data, and are denied, not errors.
     expect((await authorize(sessionId)).isAuthorized).toBe(false);
-    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: overHttp.body.sessionId })).status).toBe(403);
+    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(overHttp) })).status).toBe(403);
     // The same handler instances and the same twin process serve again, no re-import, no restart.
     const after = await loginWith('olga.3');
     expect(after.status).toBe(200);
-    expect((await authorize(String(after.body.sessionId))).isAuthorized).toBe(true);
+    expect((await authorize(String(sessionIdOf(after)))).isAuthorized).toBe(true);
     const httpAfter = await loginOverHttp(twin.baseUrl, 'peter.3');
     expect(httpAfter.status).toBe(200);
-    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: httpAfter.body.sessionId })).status).toBe(200);
+    expect((await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(httpAfter) })).status).toBe(200);
     expect((await tableKeys()).filter((key) => key.startsWith('session#'))).toEqual(
       [
-        `session#${hashSessionId(String(after.body.sessionId))}`,
-        `session#${hashSessionId(httpAfter.body.sessionId)}`,
+        `session#${hashSessionId(String(sessionIdOf(after)))}`,
+        `session#${hashSessionId(sessionIdOf(httpAfter))}`,
       ].sort()
     );
   }, 60_000);
@@ -178,7 +178,7 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
   it('a DynamoDB that stops answering makes the authorizer throw and login answer 5xx, then both recover', async () => {
     const before = await loginWith('quinn.1');
     expect(before.status).toBe(200);
-    const sessionId = String(before.body.sessionId);
+    const sessionId = String(sessionIdOf(before));
 
     // Paused, not gone: connections are accepted and nothing is answered, so only the SDK's timeouts end the calls.
     const java = dynamodb!.process.pid!;

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningTwin, startTwin } from '../support/twin.js';
 import { SESSION_ID_SHAPE, sessionHeaderValue } from '../support/fuzz-arbitraries.js';
+import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
  * The same property over HTTP, through the twin (`npm start`): any X-Session-Id on a protected route gets a 4xx,

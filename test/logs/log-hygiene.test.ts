@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawDataSignature } from '../../functions/shared/wechat/crypto.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
-import { call, login } from '../support/http.js';
+import { call, login, sessionIdOf } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
 /**
@@ -27,11 +27,11 @@ const rememberSessionKeys = () => {
 const signIn = async (code: string): Promise<{ sessionId: string; openid: string }> => {
   const reply = await login(twin.baseUrl, code);
   expect(reply.status).toBe(200);
-  sessionIds.push(reply.body.sessionId);
+  sessionIds.push(sessionIdOf(reply));
   rememberSessionKeys();
-  const me = await call(twin.baseUrl, 'GET', '/me', { sessionId: reply.body.sessionId });
+  const me = await call(twin.baseUrl, 'GET', '/me', { sessionId: sessionIdOf(reply) });
   expect(me.status).toBe(200);
-  return { sessionId: reply.body.sessionId, openid: me.body.openid };
+  return { sessionId: sessionIdOf(reply), openid: String(me.body.openid) };
 };
 
 const stubAdmin = async (path: string, body: unknown) => {

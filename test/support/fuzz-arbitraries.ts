@@ -18,6 +18,7 @@ const nastyStrings = fc.constantFrom(
   'Bearer abc',
   "' OR '1'='1",
   '../../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, meant literally
   '${jndi:ldap://x}',
   '__proto__',
   '会话'.repeat(22),

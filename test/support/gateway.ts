@@ -1,13 +1,13 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
 import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
+import type { AuthorizerContext } from '../../functions/shared/http/caller.js';
 import { authorizerEvent, httpEvent, lambdaContext } from './events.js';
 import type { LambdaHandler } from './handlers.js';
 
 interface GatewayReply {
   status: number | undefined;
   /** The parsed JSON body; undefined when there is none (a deny, a 204). */
-  body: any;
+  body: Record<string, unknown> | undefined;
 }
 
 /**
@@ -42,5 +42,5 @@ const throughGateway = async (
   return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
 };
 
-export { throughGateway };
 export type { GatewayReply };
+export { throughGateway };

@@ -25,5 +25,5 @@ const coldStart = async <Name extends string>(
   return handlers;
 };
 
-export { coldStart };
 export type { LambdaHandler };
+export { coldStart };

@@ -50,7 +50,9 @@ const statementsOf = (resources: Record<string, Resource>, roleId: string): Stat
   const attached = Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
     .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(`"${roleId}"`))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap(
+      (policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? []
+    );
   const inline = asArray(
     resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[]
   ).flatMap((policy) => policy.PolicyDocument.Statement);
@@ -76,5 +78,5 @@ const tableGrantsIn = (statements: Statement[], tableId: string) =>
     }))
     .sort(byJson);
 
-export { APP_ID, actionsOn, asArray, buildStack, byJson, refersTo, resourcesOf, statementsOf, synth, tableGrantsIn };
 export type { Json, Resource, Statement };
+export { APP_ID, actionsOn, asArray, buildStack, byJson, refersTo, resourcesOf, statementsOf, synth, tableGrantsIn };

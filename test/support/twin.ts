@@ -98,5 +98,5 @@ const startTwin = async (env: Record<string, string> = {}, options: StartTwinOpt
   };
 };
 
-export { repoRoot, startTwin };
 export type { RunningTwin };
+export { repoRoot, startTwin };

@@ -1,17 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AccessTokenCache } from '../wechat/access-token-cache.js';
 import { appSecretProvider } from '../runtime/app-secret.js';
 import type { SessionConfig, TableConfig, WeChatConfig } from '../runtime/config.js';
 import { createDocumentClient } from '../runtime/dynamodb.js';
-import { DynamoDbAccessTokenPersistence } from '../wechat/dynamodb-access-token-persistence.js';
-import { DynamoDbSessionPersistence } from '../sessions/dynamodb-session-persistence.js';
 import { PhoneNumbers } from '../session-key/phone-numbers.js';
 import { RawDataSignatures } from '../session-key/raw-data-signatures.js';
 import { SessionKeyStatus } from '../session-key/session-key-status.js';
-import { SessionKeys } from '../session-key/session-keys.js';
-import { createSessionStore } from './sessions.js';
 import { UserData } from '../session-key/user-data.js';
+import { DynamoDbSessionPersistence } from '../sessions/dynamodb-session-persistence.js';
+import { SessionKeys } from '../sessions/latest-session-key.js';
+import { AccessTokenCache } from '../wechat/access-token-cache.js';
 import { WeChatClient } from '../wechat/client.js';
+import { DynamoDbAccessTokenPersistence } from '../wechat/dynamodb-access-token-persistence.js';
+import { createSessionStore } from './sessions.js';
 
 /**
  * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.

@@ -37,5 +37,5 @@ const routeKeyOf = (route: Pick<RouteDefinition, 'method' | 'path'>): string => 
 /** Every function the project deploys: the route handlers plus the authorizer. */
 const functionNames = (): string[] => [...new Set([...routes.map((route) => route.fn), AUTHORIZER_FUNCTION])];
 
-export { AUTHORIZER_FUNCTION, SESSION_HEADER, functionNames, routeKeyOf, routes };
 export type { HttpMethod, RouteDefinition };
+export { AUTHORIZER_FUNCTION, functionNames, routeKeyOf, routes, SESSION_HEADER };

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer } from 'aws-lambda';
 import { SESSION_HEADER } from '../contract/routes.js';
-import type { CallerIdentity } from '../sessions/session-store.js';
+import { type CallerIdentity, unionidField } from '../sessions/identity.js';
 import { AppError } from './errors.js';
 
 /**
  * The authorizer's context as API Gateway hands it to business Lambdas (`requestContext.authorizer.lambda`).
- * Simple-response context values are strings; unionid is absent when WeChat sent none. `expiresAt` is when the
+ * unionid is absent when WeChat sent none (HTTP API simple responses may carry any JSON value in the context; only
+ * REST API authorizers are limited to strings, numbers and booleans; ours holds strings). `expiresAt` is when the
  * caller's session ends after this request (ISO-8601 UTC); API Gateway also sends it to the client as the
  * `X-Session-Expires-At` response header, so a business Lambda never needs to (always set by our authorizer;
  * optional in the type because no business Lambda needs it).
@@ -19,7 +20,7 @@ const callerOf = (event: AuthorizedEvent): CallerIdentity => {
   if (!context || typeof context.openid !== 'string' || context.openid === '') {
     throw new AppError('internal_error', 'The route has no authorizer context');
   }
-  return { openid: context.openid, ...(context.unionid ? { unionid: context.unionid } : {}) };
+  return { openid: context.openid, ...unionidField(context.unionid) };
 };
 
 /** The raw session id of an authorized request (payload 2.0 lower-cases header names). */

@@ -1,6 +1,5 @@
 import { RateLimitedError } from '../http/errors.js';
-import type { Clock } from '../sessions/session-store.js';
-import { systemClock } from '../sessions/session-store.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
 
 /**
  * A fixed-window limit: at most `limit` counted calls per subject in each window of `windowSeconds`, windows aligned

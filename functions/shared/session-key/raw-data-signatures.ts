@@ -1,5 +1,5 @@
-import type { SessionKeys } from './session-keys.js';
-import type { CallerIdentity } from '../sessions/session-store.js';
+import type { CallerIdentity } from '../sessions/identity.js';
+import type { SessionKeys } from '../sessions/latest-session-key.js';
 import { verifyRawDataSignature } from '../wechat/crypto.js';
 
 /**

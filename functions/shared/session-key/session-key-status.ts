@@ -1,7 +1,8 @@
-import type { AccessTokenCache } from '../wechat/access-token-cache.js';
 import { logger } from '../runtime/logger.js';
-import type { SessionKeys } from './session-keys.js';
-import type { CallerIdentity, SessionStore } from '../sessions/session-store.js';
+import type { CallerIdentity } from '../sessions/identity.js';
+import type { SessionKeys } from '../sessions/latest-session-key.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { AccessTokenCache } from '../wechat/access-token-cache.js';
 import type { WeChatClient } from '../wechat/client.js';
 
 /**

@@ -1,7 +1,7 @@
 import { AppError } from '../http/errors.js';
 import { logger } from '../runtime/logger.js';
-import type { SessionKeys } from './session-keys.js';
-import type { CallerIdentity } from '../sessions/session-store.js';
+import type { CallerIdentity } from '../sessions/identity.js';
+import type { SessionKeys } from '../sessions/latest-session-key.js';
 import { decryptUserData } from '../wechat/crypto.js';
 
 /**

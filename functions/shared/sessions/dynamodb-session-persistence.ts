@@ -7,9 +7,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { LatestSessionKey, LatestSessionKeyReader } from '../session-key/session-keys.js';
-import type { SessionPersistence, SessionRecord } from './session-store.js';
 import { sessionTable } from '../contract/table.js';
+import { unionidField } from './identity.js';
+import type { LatestSessionKey, LatestSessionKeyReader } from './latest-session-key.js';
+import type { SessionPersistence, SessionRecord } from './session-store.js';
 
 const KEY = sessionTable.partitionKey.name;
 const EXPIRES_AT = sessionTable.timeToLiveAttribute;
@@ -110,7 +111,7 @@ type Item = Record<string, unknown>;
 const toItem = (record: SessionRecord): Item => ({
   [KEY]: SESSION_PK_PREFIX + record.key,
   openid: record.openid,
-  ...(record.unionid ? { unionid: record.unionid } : {}),
+  ...unionidField(record.unionid),
   sessionKey: record.sessionKey,
   createdAt: record.createdAt,
   [EXPIRES_AT]: record.expiresAt,
@@ -119,7 +120,7 @@ const toItem = (record: SessionRecord): Item => ({
 const fromItem = (item: Item): SessionRecord => ({
   key: String(item[KEY]).slice(SESSION_PK_PREFIX.length),
   openid: String(item.openid),
-  ...(typeof item.unionid === 'string' ? { unionid: item.unionid } : {}),
+  ...unionidField(item.unionid),
   sessionKey: String(item.sessionKey),
   createdAt: Number(item.createdAt),
   expiresAt: Number(item[EXPIRES_AT]),

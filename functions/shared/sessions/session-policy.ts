@@ -43,5 +43,5 @@ class SessionPolicy {
   }
 }
 
-export { SessionPolicy };
 export type { SessionLifetime };
+export { SessionPolicy };

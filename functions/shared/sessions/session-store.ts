@@ -1,25 +1,14 @@
-import type { LatestSessionKey } from '../session-key/session-keys.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import { type CallerIdentity, unionidField, type WeChatIdentity } from './identity.js';
+import { type LatestSessionKey, latestSessionKeyAt } from './latest-session-key.js';
 import { hashSessionId, isWellFormedSessionId, newSessionId } from './session-id.js';
 import type { SessionPolicy } from './session-policy.js';
-
-/** Who WeChat says the user is. `sessionKey` stays on the server. */
-interface WeChatIdentity {
-  openid: string;
-  unionid?: string;
-  sessionKey: string;
-}
 
 /** What a stored session holds. `key` is the SHA-256 of the session id; the id itself is never stored. */
 interface SessionRecord extends WeChatIdentity {
   key: string;
   createdAt: number;
   expiresAt: number;
-}
-
-/** The caller's identity as protected routes see it: never the session_key. */
-interface CallerIdentity {
-  openid: string;
-  unionid?: string;
 }
 
 /** An authorized caller and when the session now ends (epoch seconds, after this request's renewal if any). */
@@ -51,9 +40,6 @@ interface SessionPersistence {
   delete(key: string): Promise<void>;
 }
 
-type Clock = () => number;
-const systemClock: Clock = () => Date.now();
-
 /**
  * Creates, checks and revokes login sessions.
  *
@@ -76,18 +62,12 @@ class SessionStore {
     const record: SessionRecord = {
       key: hashSessionId(sessionId),
       openid: identity.openid,
-      ...(identity.unionid ? { unionid: identity.unionid } : {}),
+      ...unionidField(identity.unionid),
       sessionKey: identity.sessionKey,
       createdAt: now,
       expiresAt: this.policy.expiryAt(now, now),
     };
-    // The user's newest session_key outlives every session of the user: none can live past its login + max age.
-    await this.persistence.put(record, {
-      openid: record.openid,
-      sessionKey: record.sessionKey,
-      updatedAt: now,
-      expiresAt: now + this.policy.maxAgeSeconds,
-    });
+    await this.persistence.put(record, latestSessionKeyAt(record, now, this.policy.maxAgeSeconds));
     return { sessionId, expiresAt: new Date(record.expiresAt * 1000) };
   }
 
@@ -128,17 +108,9 @@ class SessionStore {
 
 const toAuthorized = (record: SessionRecord): AuthorizedCaller => ({
   openid: record.openid,
-  ...(record.unionid ? { unionid: record.unionid } : {}),
+  ...unionidField(record.unionid),
   expiresAt: record.expiresAt,
 });
 
-export type {
-  AuthorizedCaller,
-  CallerIdentity,
-  Clock,
-  IssuedSession,
-  SessionPersistence,
-  SessionRecord,
-  WeChatIdentity,
-};
-export { SessionStore, systemClock };
+export type { AuthorizedCaller, IssuedSession, SessionPersistence, SessionRecord };
+export { SessionStore };

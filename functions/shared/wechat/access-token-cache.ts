@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { defaults } from '../contract/defaults.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
-import type { Clock } from '../sessions/session-store.js';
-import { systemClock } from '../sessions/session-store.js';
-import { type AccessTokenGrant, WeChatError, isAccessTokenRejected } from './client.js';
+import { type AccessTokenGrant, isAccessTokenRejected, WeChatError } from './client.js';
 
 /** A cached access_token. `expiresAt` is epoch milliseconds. */
 interface CachedAccessToken {
@@ -197,5 +196,5 @@ const refreshFailedRecently = (waitMs: number): WeChatError =>
     `WeChat could not renew the access token a moment ago; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`
   );
 
-export { AccessTokenCache };
 export type { AccessTokenCacheOptions, AccessTokenPersistence, AccessTokenState, CachedAccessToken, RefreshLock };
+export { AccessTokenCache };

@@ -1,6 +1,6 @@
 import { defaults } from '../contract/defaults.js';
 import { AppError, type ErrorCode } from '../http/errors.js';
-import type { WeChatIdentity } from '../sessions/session-store.js';
+import { unionidField, type WeChatIdentity } from '../sessions/identity.js';
 import { loginStateSignature } from './crypto.js';
 
 /** A WeChat failure, already classified. `errcode` is WeChat's number when it sent one (for logs, never clients). */
@@ -48,9 +48,11 @@ const SESSION_KEY_INVALID = 87009;
 
 type Meanings = Record<number, [ErrorCode, string]>;
 
+const busy: [ErrorCode, string] = ['wechat_busy', 'WeChat is busy; try again shortly'];
+
 /** What every WeChat API may answer: busy (-1), or our AppID / secret rejected (40013 / 40125). */
 const commonMeaning: Meanings = {
-  [BUSY]: ['wechat_busy', 'WeChat is busy; try again shortly'],
+  [BUSY]: busy,
   40013: ['wechat_misconfigured', 'The server is misconfigured'],
   40125: ['wechat_misconfigured', 'The server is misconfigured'],
 };
@@ -69,7 +71,7 @@ const unavailable = (message: string, errcode?: number, cause?: unknown): WeChat
 
 /** errcodes every access_token API shares. A rejected token is wechat_unavailable; callers refresh and retry once. */
 const serverApiMeaning: Meanings = {
-  [BUSY]: commonMeaning[BUSY]!,
+  [BUSY]: busy,
   ...Object.fromEntries(
     [...ACCESS_TOKEN_REJECTED].map((errcode) => [errcode, ['wechat_unavailable', 'WeChat rejected the access token']])
   ),
@@ -145,7 +147,7 @@ class WeChatClient {
     if (!isNonEmptyString(openid) || !isNonEmptyString(sessionKey)) {
       throw unavailable('WeChat returned no identity');
     }
-    return { openid, sessionKey, ...(isNonEmptyString(unionid) ? { unionid } : {}) };
+    return { openid, sessionKey, ...unionidField(unionid) };
   }
 
   /**
@@ -244,5 +246,5 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 
-export { WeChatClient, WeChatError, isAccessTokenRejected };
 export type { AccessTokenGrant, PhoneInfo, WeChatClientOptions };
+export { isAccessTokenRejected, WeChatClient, WeChatError };

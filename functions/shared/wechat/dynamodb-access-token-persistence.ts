@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessTokenPersistence, AccessTokenState, CachedAccessToken } from './access-token-cache.js';
 import { sessionTable } from '../contract/table.js';
+import type { AccessTokenPersistence, AccessTokenState, CachedAccessToken } from './access-token-cache.js';
 
 const KEY = sessionTable.partitionKey.name;
 const TTL = sessionTable.timeToLiveAttribute;

@@ -2,7 +2,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
-import { startWeChatStub, type RunningWeChatStub } from '../../../infra/local/wechat-stub.js';
+import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../../support/dynamodb.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../../support/events.js';
 import { throughGateway } from '../../support/gateway.js';
@@ -94,7 +94,7 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
     const products = await callProtected(handlers, 'products', 'GET', '/products', sessionId);
     expect(products.status).toBe(200);
     expect(Array.isArray(products.body)).toBe(true);
-    expect(products.body.length).toBeGreaterThan(0);
+    expect(products.body).not.toHaveLength(0);
 
     const logout = await callProtected(handlers, 'logout', 'POST', '/logout', sessionId);
     expect(logout.status).toBe(204);

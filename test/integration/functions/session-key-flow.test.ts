@@ -1,9 +1,9 @@
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
+import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
@@ -96,8 +96,8 @@ describe('session_key rotation', () => {
       expect(await decrypt(handlers, session, data, second.sessionKey)).toEqual({ status: 200, body: data });
       const stale = await decrypt(handlers, session, data, first.sessionKey);
       expect(stale.status).toBe(400);
-      expect(stale.body.error).toBe('decrypt_failed');
-      expect(stale.body.message).toMatch(/log in again/);
+      expect(stale.body?.error).toBe('decrypt_failed');
+      expect(stale.body?.message).toMatch(/log in again/);
     }
   });
 
@@ -161,7 +161,7 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
     const sessions = await Promise.all(Array.from({ length: 8 }, (_, i) => login(fresh, `many${i}.1`)));
     const before = stub.serverApi.stats.stableTokenCalls;
     const answers = await Promise.all(sessions.map((session) => status(fresh, session)));
-    expect(answers.map((answer) => answer.body.valid)).toEqual(Array(8).fill(true));
+    expect(answers.map((answer) => answer.body?.valid)).toEqual(Array(8).fill(true));
     expect(stub.serverApi.stats.stableTokenCalls - before).toBe(1);
 
     const item = (
@@ -175,7 +175,7 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
   it('when WeChat expires the token (42001), refreshes exactly once and retries exactly once', async () => {
     handlers = await coldStart(tableName);
     const session = await login(handlers, 'expiry.1');
-    expect((await status(handlers, session)).body.valid).toBe(true);
+    expect((await status(handlers, session)).body?.valid).toBe(true);
     stub.serverApi.expireCurrentToken();
     const tokensBefore = stub.serverApi.stats.stableTokenCalls;
     const checksBefore = stub.serverApi.stats.checkSessionCalls;
@@ -199,11 +199,11 @@ describe('POST /wx/phone', () => {
     const response = await call(handlers, 'wx-phone', 'POST', '/wx/phone', session, { code: 'phoneuser.p1' });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ countryCode: '86', watermark: { appid: APP_ID } });
-    expect(response.body.phoneNumber).toMatch(/^1\d{10}$/);
-    expect(response.body.purePhoneNumber).toBe(response.body.phoneNumber);
+    expect(response.body?.phoneNumber).toMatch(/^1\d{10}$/);
+    expect(response.body?.purePhoneNumber).toBe(response.body?.phoneNumber);
 
     const { Items = [] } = await db.send(new ScanCommand({ TableName: tableName }));
-    expect(JSON.stringify(Items)).not.toContain(response.body.phoneNumber as string);
+    expect(JSON.stringify(Items)).not.toContain(String(response.body?.phoneNumber));
   });
 
   it('answers 400 invalid_phone_code for a code WeChat refuses, including one already used', async () => {

@@ -5,7 +5,7 @@ import { functionNames } from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
-import { type ItemKind, accessOf } from '../../../infra/function-access.js';
+import { accessOf, type ItemKind } from '../../../infra/function-access.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';

@@ -38,7 +38,7 @@ class FakeApi {
     const path = new URL(request.url).pathname;
     const scripted = await this.scripted.get(path)?.shift();
     if (scripted === 'network_error') throw new Error('connect ECONNREFUSED');
-    if (scripted) return this.dated(scripted);
+    if (scripted !== undefined) return this.dated(scripted);
     if (path === '/login') return this.dated(this.login(request));
     const sessionId = Object.entries(request.header).find(
       ([name]) => name.toLowerCase() === this.sessionHeader.toLowerCase()
@@ -75,5 +75,5 @@ class FakeApi {
   }
 }
 
-export { FakeApi };
 export type { ScriptedAnswer };
+export { FakeApi };

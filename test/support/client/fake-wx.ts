@@ -67,7 +67,7 @@ class FakeWx implements WxLike {
   checkSession(option: Parameters<WxLike['checkSession']>[0]): void {
     this.checkSessionCalls += 1;
     const answer = () => (this.sessionKeyValid ? option.success?.() : option.fail?.());
-    if (this.checkSessionGate) void this.checkSessionGate.then(answer);
+    if (this.checkSessionGate !== undefined) void this.checkSessionGate.then(answer);
     else later(answer);
   }
 
@@ -149,5 +149,5 @@ const httpTransport = (): FakeTransport => async (request) => {
   return { statusCode: response.status, data, header: Object.fromEntries(response.headers) };
 };
 
-export { FakeWx, httpTransport };
 export type { FakeRequest, FakeResponse, FakeTransport, FakeWxOptions };
+export { FakeWx, httpTransport };

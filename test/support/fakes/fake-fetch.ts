@@ -56,5 +56,5 @@ const fakeFetch = (...script: ScriptedReply[]): FakeFetch => {
   return { fetch: fetch as typeof globalThis.fetch, calls };
 };
 
-export { fakeFetch };
 export type { FakeFetch, RecordedCall, ScriptedReply };
+export { fakeFetch };

@@ -27,5 +27,5 @@ const recordingFetch = (...script: (Record<string, unknown> | Error)[]) => {
   return { fetch: fetch as typeof globalThis.fetch, requests };
 };
 
-export { recordingFetch };
 export type { RecordedRequest };
+export { recordingFetch };

@@ -11,7 +11,6 @@ describe('auth.login', () => {
     expect(session).toEqual({ sessionId: 'session-1', expiresAt: new Date(clock.time + 3600_000).toISOString() });
     expect(storedSessionId()).toBe('session-1');
     expect(client.hasSession()).toBe(true);
-    expect(client.isLoggedIn()).toBe(true);
   });
 
   it('shares a login already in flight', async () => {

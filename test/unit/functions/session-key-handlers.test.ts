@@ -1,14 +1,14 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createHandler as createDecrypt } from '../../../functions/wx-decrypt/handler.js';
-import { createHandler as createPhone } from '../../../functions/wx-phone/handler.js';
-import { createHandler as createStatus } from '../../../functions/wx-session-key-status/handler.js';
-import { createHandler as createVerify } from '../../../functions/wx-verify/handler.js';
 import { RawDataSignatures } from '../../../functions/shared/session-key/raw-data-signatures.js';
 import { SessionKeyStatus } from '../../../functions/shared/session-key/session-key-status.js';
 import { UserData } from '../../../functions/shared/session-key/user-data.js';
 import { WeChatError } from '../../../functions/shared/wechat/client.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
+import { createHandler as createDecrypt } from '../../../functions/wx-decrypt/handler.js';
+import { createHandler as createPhone } from '../../../functions/wx-phone/handler.js';
+import { createHandler as createStatus } from '../../../functions/wx-session-key-status/handler.js';
+import { createHandler as createVerify } from '../../../functions/wx-verify/handler.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
 import { encryptLikeWeChat, newSessionKey } from '../../support/wechat/wechat-vectors.js';
 

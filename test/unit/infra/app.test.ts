@@ -14,6 +14,12 @@ const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')
   context: Record<string, unknown>;
 };
 
+/** The part of a synthesized Lambda function this file reads. */
+interface LambdaResource {
+  Type: string;
+  Properties: { Environment?: { Variables?: Record<string, unknown> } };
+}
+
 const contextOf = (context: Record<string, unknown>) => new App({ context }).node;
 
 describe('the CDK app (infra/app.ts, as cdk.json runs it)', () => {
@@ -68,7 +74,7 @@ describe('the CDK app (infra/app.ts, as cdk.json runs it)', () => {
     const template = JSON.parse(readFileSync(path.join(outdir, 'WeChatMiniProgramLogin.template.json'), 'utf8'));
     expect(template.Parameters.WeChatAppId).toMatchObject({ Type: 'String', AllowedPattern: '^wx[0-9a-fA-F]{16}$' });
     expect(template.Parameters.WeChatAppId.Default).toBeUndefined();
-    const functions = Object.values(template.Resources as Record<string, any>).filter(
+    const functions = Object.values(template.Resources as Record<string, LambdaResource>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function'
     );
     const appIds = functions.map((fn) => fn.Properties.Environment?.Variables?.WECHAT_APP_ID).filter(Boolean);

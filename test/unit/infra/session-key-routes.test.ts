@@ -5,10 +5,10 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WeChatLoginStack } from '../../../infra/stack.js';
 import {
-  type Resource,
   actionsOn,
   asArray,
   byJson,
+  type Resource,
   resourcesOf,
   statementsOf,
   synth,

@@ -6,6 +6,7 @@ import {
   DynamoDbAccessTokenPersistence,
 } from '../../../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { createTestTable, testDocumentClient } from '../../../../support/dynamodb.js';
+import { must } from '../../../../support/must.js';
 
 /** The access_token entry on DynamoDB Local: the conditions that make the shared cache safe, for real. */
 const db = testDocumentClient();
@@ -92,7 +93,7 @@ describe('DynamoDbAccessTokenPersistence', () => {
     expect(await persistence.save(long, 'long')).toBe(true);
     const item = await storedItem();
     expect(item?.accessToken).toBe(long.value);
-    expect((item?.accessToken as string).length).toBe(600);
+    expect(String(must(item, 'the token item').accessToken)).toHaveLength(600);
     expect(typeof item?.expiresAt).toBe('number');
     expect(item?.expiresAt).toBeGreaterThan(long.expiresAt / 1000);
     expect((await persistence.read()).token).toEqual(long);

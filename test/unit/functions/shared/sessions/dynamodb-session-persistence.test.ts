@@ -13,9 +13,9 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sessionTable } from '../../../../../functions/shared/contract/table.js';
 import { DynamoDbSessionPersistence } from '../../../../../functions/shared/sessions/dynamodb-session-persistence.js';
 import type { SessionRecord } from '../../../../../functions/shared/sessions/session-store.js';
-import { sessionTable } from '../../../../../functions/shared/contract/table.js';
 
 const TABLE = 'sessions-unit';
 const KEY = 'k3yHashOfTheSessionId';

@@ -40,7 +40,7 @@ const setup = (options: { maxWaitMs?: number } = {}) => {
   const fetchToken = async () => {
     state.fetches += 1;
     const n = state.fetches;
-    if (state.gate) await state.gate;
+    if (state.gate !== undefined) await state.gate;
     if (state.fail) throw state.fail;
     return { accessToken: `token-${n}`, expiresInSeconds: 7200 };
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../../../functions/shared/http/errors.js';
 import { WeChatClient, type WeChatClientOptions, WeChatError } from '../../../../../functions/shared/wechat/client.js';
-import { type ScriptedReply, fakeFetch } from '../../../../support/fakes/fake-fetch.js';
+import { fakeFetch, type ScriptedReply } from '../../../../support/fakes/fake-fetch.js';
+import { must } from '../../../../support/must.js';
 
 const APP_ID = 'wx0123456789abcdef';
 // Characters that change under URL-encoding, so a leak is caught in raw and in encoded form.
@@ -202,7 +203,7 @@ describe('WeChatClient.exchangeCode: WeChat unreachable or garbled', () => {
     expect(error.code).toBe('wechat_unavailable');
     expect(calls).toHaveLength(1);
     expect(calls[0]?.signal?.aborted).toBe(true);
-    expect((calls[0]?.signal?.reason as Error).name).toBe('TimeoutError');
+    expect((must(calls[0]?.signal, 'the call signal').reason as Error).name).toBe('TimeoutError');
   });
 
   it.each<[string, ScriptedReply]>([

@@ -1,7 +1,11 @@
-import type { CallerIdentity, Clock } from '../sessions/session-store.js';
-import { systemClock } from '../sessions/session-store.js';
+import { type Clock, systemClock } from '../runtime/clock.js';
+import type { CallerIdentity } from './identity.js';
 
-/** The session_key of a user's latest login. Times are epoch seconds; `expiresAt` is the TTL attribute. */
+/**
+ * The user item (`user#<openid>`): the session_key of a user's latest login. This module owns it: what a login
+ * writes (latestSessionKeyAt, called by SessionStore.create) and how it is read (SessionKeys). Times are epoch
+ * seconds; `expiresAt` is the TTL attribute.
+ */
 interface LatestSessionKey {
   openid: string;
   sessionKey: string;
@@ -9,15 +13,29 @@ interface LatestSessionKey {
   expiresAt: number;
 }
 
-/** Reads the per-user record every login writes (see SessionPersistence.put). */
+/** Reads the user item every login writes (see SessionPersistence.put). */
 interface LatestSessionKeyReader {
   getLatestSessionKey(openid: string): Promise<LatestSessionKey | undefined>;
 }
 
 /**
+ * The user item a login at `now` writes beside its session. It outlives every session of the user: none can live
+ * past its login + max age.
+ */
+const latestSessionKeyAt = (
+  identity: { openid: string; sessionKey: string },
+  now: number,
+  maxAgeSeconds: number
+): LatestSessionKey => ({
+  openid: identity.openid,
+  sessionKey: identity.sessionKey,
+  updatedAt: now,
+  expiresAt: now + maxAgeSeconds,
+});
+
+/**
  * Which session_key serves a caller. WeChat keeps one valid session_key per user and a later wx.login may rotate
- * it, so the answer is the key of the user's latest login, whichever of the user's sessions asks. Every login writes
- * that record together with its session, and the record outlives all of the user's sessions.
+ * it, so the answer is the key of the user's latest login, whichever of the user's sessions asks.
  *
  * @example
  * const keys = new SessionKeys(persistence);
@@ -37,5 +55,5 @@ class SessionKeys {
   }
 }
 
-export { SessionKeys };
 export type { LatestSessionKey, LatestSessionKeyReader };
+export { latestSessionKeyAt, SessionKeys };

@@ -1,0 +1,25 @@
+/** Who WeChat says the user is. `sessionKey` stays on the server. */
+interface WeChatIdentity {
+  openid: string;
+  unionid?: string;
+  sessionKey: string;
+}
+
+/** The caller's identity as protected routes see it: never the session_key. */
+interface CallerIdentity {
+  openid: string;
+  unionid?: string;
+}
+
+/**
+ * The optional `unionid` field, ready to spread: present only when WeChat sent a non-empty one (it sends none until
+ * the mini program is bound to an Open Platform account), so no record, context or reply ever carries an empty one.
+ *
+ * @example
+ * const caller: CallerIdentity = { openid, ...unionidField(record.unionid) };
+ */
+const unionidField = (unionid: unknown): { unionid?: string } =>
+  typeof unionid === 'string' && unionid !== '' ? { unionid } : {};
+
+export type { CallerIdentity, WeChatIdentity };
+export { unionidField };
