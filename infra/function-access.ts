@@ -1,5 +1,9 @@
+import {
+  type ConfigReader,
+  type DeployedVariable,
+  deployedVariables,
+} from '../functions/shared/contract/deployed-variables.js';
 import { sessionTable } from '../functions/shared/contract/table.js';
-import { type ConfigReader, type DeployedVariable, deployedVariables } from '../functions/shared/runtime/config.js';
 
 /**
  * What each function may touch, declared in one place. The stack grants exactly this and nothing else: a function

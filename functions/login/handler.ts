@@ -3,16 +3,16 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLoginLimit } from '../shared/composition-roots/limits.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
+import { createWeChatClient } from '../shared/composition-roots/wechat-client.js';
 import { sourceIpOf } from '../shared/http/caller.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
-import { appSecretProvider } from '../shared/runtime/app-secret.js';
 import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { createDocumentClient } from '../shared/runtime/dynamodb.js';
 import { DynamoDbSessionPersistence } from '../shared/sessions/dynamodb-session-persistence.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
-import { WeChatClient } from '../shared/wechat/client.js';
-import { MAX_BODY_BYTES, parseLoginRequest } from './request.js';
+import type { WeChatClient } from '../shared/wechat/client.js';
 
 interface LoginDependencies {
   sessions: Pick<SessionStore, 'create'>;
@@ -25,11 +25,11 @@ interface LoginDependencies {
 const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrors())
-    .use(bodySizeLimit(MAX_BODY_BYTES))
+    .use(bodySizeLimit(CODE_BODY_MAX_BYTES))
     // Parse whatever the Content-Type says (fetch without a header sends text/plain): not JSON is a 400 either way.
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {
-      const { code } = parseLoginRequest(event.body);
+      const { code } = codeBody(event.body, '{"code": "<wx.login code>"}');
       await attempts.take(sourceIpOf(event));
       const identity = await wechat.exchangeCode(code);
       const session = await sessions.create(identity);
@@ -37,11 +37,10 @@ const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
     });
 
 const sessionConfig = readSessionConfig();
-const wechatConfig = readWeChatConfig();
 const db = createDocumentClient(sessionConfig);
 const handler = createHandler({
   sessions: createSessionStore(sessionConfig, new DynamoDbSessionPersistence(db, sessionConfig.tableName)),
-  wechat: new WeChatClient({ ...wechatConfig, appSecret: appSecretProvider(wechatConfig.appSecret) }),
+  wechat: createWeChatClient(readWeChatConfig()),
   attempts: createLoginLimit(db, sessionConfig, readLoginLimitConfig()),
 });
 

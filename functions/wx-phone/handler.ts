@@ -5,9 +5,9 @@ import { createPhoneNumbers } from '../shared/composition-roots/session-key-serv
 import type { AuthorizedEvent } from '../shared/http/caller.js';
 import { callerOf } from '../shared/http/caller.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import { readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import type { PhoneNumbers } from '../shared/session-key/phone-numbers.js';
-import { MAX_BODY_BYTES, parsePhoneRequest } from './request.js';
 
 interface PhoneDependencies {
   phoneNumbers: Pick<PhoneNumbers, 'lookup'>;
@@ -17,12 +17,12 @@ interface PhoneDependencies {
 const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
   middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
     .use(httpErrors())
-    .use(bodySizeLimit(MAX_BODY_BYTES))
+    .use(bodySizeLimit(CODE_BODY_MAX_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(async (event) => {
       // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
       callerOf(event);
-      const { code } = parsePhoneRequest(event.body);
+      const { code } = codeBody(event.body, '{"code": "<code from the getPhoneNumber button>"}');
       return json(200, await phoneNumbers.lookup(code));
     });
 

@@ -1,7 +1,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import type { DeployedVariable } from '../../functions/shared/contract/deployed-variables.js';
 import { functionNames } from '../../functions/shared/contract/routes.js';
-import type { DeployedVariable } from '../../functions/shared/runtime/config.js';
 import { accessOf, assertAccessCovers, type FunctionAccess, variablesOf } from '../function-access.js';
 import { sizingOf } from '../function-sizing.js';
 import { pascalCase } from '../naming.js';

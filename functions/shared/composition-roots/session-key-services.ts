@@ -1,5 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { appSecretProvider } from '../runtime/app-secret.js';
 import type { SessionConfig, TableConfig, WeChatConfig } from '../runtime/config.js';
 import { createDocumentClient } from '../runtime/dynamodb.js';
 import { PhoneNumbers } from '../session-key/phone-numbers.js';
@@ -9,9 +8,10 @@ import { UserData } from '../session-key/user-data.js';
 import { DynamoDbSessionPersistence } from '../sessions/dynamodb-session-persistence.js';
 import { SessionKeys } from '../sessions/latest-session-key.js';
 import { AccessTokenCache } from '../wechat/access-token-cache.js';
-import { WeChatClient } from '../wechat/client.js';
+import type { WeChatClient } from '../wechat/client.js';
 import { DynamoDbAccessTokenPersistence } from '../wechat/dynamodb-access-token-persistence.js';
 import { createSessionStore } from './sessions.js';
+import { createWeChatClient } from './wechat-client.js';
 
 /**
  * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.
@@ -20,9 +20,6 @@ import { createSessionStore } from './sessions.js';
  */
 const sessionKeys = (client: DynamoDBDocumentClient, config: TableConfig): SessionKeys =>
   new SessionKeys(new DynamoDbSessionPersistence(client, config.tableName));
-
-const wechatClient = (config: WeChatConfig): WeChatClient =>
-  new WeChatClient({ ...config, appSecret: appSecretProvider(config.appSecret) });
 
 const accessTokens = (client: DynamoDBDocumentClient, config: TableConfig, wechat: WeChatClient) =>
   new AccessTokenCache(new DynamoDbAccessTokenPersistence(client, config.tableName), () => wechat.fetchStableToken());
@@ -35,7 +32,7 @@ const createRawDataSignatures = (config: TableConfig): RawDataSignatures =>
 
 const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfig): SessionKeyStatus => {
   const client = createDocumentClient(config);
-  const wechat = wechatClient(wechatConfig);
+  const wechat = createWeChatClient(wechatConfig);
   const persistence = new DynamoDbSessionPersistence(client, config.tableName);
   return new SessionKeyStatus(
     new SessionKeys(persistence),
@@ -46,7 +43,7 @@ const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfi
 };
 
 const createPhoneNumbers = (config: TableConfig, wechatConfig: WeChatConfig): PhoneNumbers => {
-  const wechat = wechatClient(wechatConfig);
+  const wechat = createWeChatClient(wechatConfig);
   return new PhoneNumbers(accessTokens(createDocumentClient(config), config, wechat), wechat);
 };
 

@@ -46,4 +46,15 @@ const wxCodeField = (body: Record<string, unknown>): string =>
     describe: 'a non-empty string of at most 128 printable characters',
   });
 
-export { jsonObject, stringField, wxCodeField };
+/** The size cap of a body that only carries a WeChat code (login, phone number): generous, and checked before parsing. */
+const CODE_BODY_MAX_BYTES = 16 * 1024;
+
+/**
+ * A body `{"code": "..."}` carrying one WeChat code (POST /login, POST /wx/phone). `example` is the shape a 400 shows
+ * for a body that is not a JSON object.
+ */
+const codeBody = (body: unknown, example: string): { code: string } => ({
+  code: wxCodeField(jsonObject(body, example)),
+});
+
+export { CODE_BODY_MAX_BYTES, codeBody, jsonObject, stringField, wxCodeField };

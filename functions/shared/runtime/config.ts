@@ -148,38 +148,9 @@ const readLocalAwsSettings = (env: Env = process.env) => ({
 /** The service name in every log line. Given to Powertools explicitly, because its own fallback is "service_undefined". */
 const readServiceName = (env: Env = process.env): string => env.POWERTOOLS_SERVICE_NAME ?? defaults.serviceName;
 
-/**
- * The variables each reader takes in AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only). The stack
- * gives each function the variables of the readers its handler calls (infra/function-access.ts), and no others.
- */
-const deployedVariables = {
-  readTableConfig: ['TABLE_NAME'],
-  readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
-  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'],
-  readAppIdConfig: ['WECHAT_APP_ID'],
-  readLoginLimitConfig: ['LOGIN_LIMIT_PER_IP_PER_MINUTE'],
-  readPhoneLimitConfig: ['PHONE_LIMIT_PER_USER_PER_DAY'],
-} as const;
-
-/** A config.ts reader, by name. */
-type ConfigReader = keyof typeof deployedVariables;
-/** A variable some reader takes in AWS. */
-type DeployedVariable = (typeof deployedVariables)[ConfigReader][number];
-
-export type {
-  AppSecretSource,
-  ConfigReader,
-  DeployedVariable,
-  Env,
-  LoginLimitConfig,
-  PhoneLimitConfig,
-  SessionConfig,
-  TableConfig,
-  WeChatConfig,
-};
+export type { AppSecretSource, Env, LoginLimitConfig, PhoneLimitConfig, SessionConfig, TableConfig, WeChatConfig };
 export {
   ConfigError,
-  deployedVariables,
   readAppIdConfig,
   readLocalAwsSettings,
   readLoginLimitConfig,

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { defaults } from '../contract/defaults.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
-import { type AccessTokenGrant, isAccessTokenRejected, WeChatError } from './client.js';
+import type { AccessTokenGrant } from './client.js';
+import { isAccessTokenRejected } from './errcodes.js';
+import { WeChatError } from './wechat-error.js';
 
 /** A cached access_token. `expiresAt` is epoch milliseconds. */
 interface CachedAccessToken {

@@ -1,20 +1,16 @@
 import { defaults } from '../contract/defaults.js';
-import { AppError, type ErrorCode } from '../http/errors.js';
 import { unionidField, type WeChatIdentity } from '../sessions/identity.js';
 import { loginStateSignature } from './crypto.js';
-
-/** A WeChat failure, already classified. `errcode` is WeChat's number when it sent one (for logs, never clients). */
-class WeChatError extends AppError {
-  constructor(
-    code: ErrorCode,
-    message: string,
-    readonly errcode?: number,
-    options?: { cause?: unknown }
-  ) {
-    super(code, message, { ...options, logDetails: { errcode } });
-    this.name = 'WeChatError';
-  }
-}
+import {
+  BUSY,
+  errcodeMeaning,
+  phoneNumberMeaning,
+  SESSION_KEY_INVALID,
+  serverApiMeaning,
+  stableTokenMeaning,
+  throwOnErrcode,
+} from './errcodes.js';
+import { unavailable, WeChatError } from './wechat-error.js';
 
 interface WeChatClientOptions {
   appId: string;
@@ -40,67 +36,6 @@ interface PhoneInfo {
   watermark: { timestamp: number; appid: string };
   [field: string]: unknown;
 }
-
-const BUSY = -1;
-/** errcodes meaning the access_token is invalid (40001), expired (42001) or not an access_token (40014). */
-const ACCESS_TOKEN_REJECTED = new Set([40001, 42001, 40014]);
-const SESSION_KEY_INVALID = 87009;
-
-type Meanings = Record<number, [ErrorCode, string]>;
-
-const busy: [ErrorCode, string] = ['wechat_busy', 'WeChat is busy; try again shortly'];
-
-/** What every WeChat API may answer: busy (-1), or our AppID / secret rejected (40013 / 40125). */
-const commonMeaning: Meanings = {
-  [BUSY]: busy,
-  40013: ['wechat_misconfigured', 'The server is misconfigured'],
-  40125: ['wechat_misconfigured', 'The server is misconfigured'],
-};
-
-/** errcode → how login answers it. Anything not listed means WeChat could not serve us: wechat_unavailable. */
-const errcodeMeaning: Meanings = {
-  ...commonMeaning,
-  40029: ['invalid_code', 'The login code is invalid; call wx.login() again'],
-  40163: ['invalid_code', 'The login code was already used; call wx.login() again'],
-  40226: ['user_blocked', 'WeChat blocked this login as high-risk'],
-  45011: ['rate_limited', 'Too many logins for this user; try again in a minute'],
-};
-
-const unavailable = (message: string, errcode?: number, cause?: unknown): WeChatError =>
-  new WeChatError('wechat_unavailable', message, errcode, { cause });
-
-/** errcodes every access_token API shares. A rejected token is wechat_unavailable; callers refresh and retry once. */
-const serverApiMeaning: Meanings = {
-  [BUSY]: busy,
-  ...Object.fromEntries(
-    [...ACCESS_TOKEN_REJECTED].map((errcode) => [errcode, ['wechat_unavailable', 'WeChat rejected the access token']])
-  ),
-};
-
-const stableTokenMeaning: Meanings = {
-  ...commonMeaning,
-  /** The app's API IP allow-list is on and does not list our egress address. */
-  40164: ['wechat_misconfigured', 'The server is misconfigured'],
-};
-
-const phoneNumberMeaning: Meanings = {
-  ...serverApiMeaning,
-  40029: ['invalid_phone_code', 'The phone number code is invalid, used or expired; ask the user again'],
-  45011: ['rate_limited', 'Too many phone number requests; try again in a minute'],
-};
-
-/** Throws the classified error for a reply carrying a non-zero errcode. */
-const throwOnErrcode = (reply: Record<string, unknown>, meanings: Meanings, fallback: string): void => {
-  const { errcode } = reply;
-  if (errcode === undefined || errcode === 0) return;
-  const meaning = typeof errcode === 'number' ? meanings[errcode] : undefined;
-  if (meaning) throw new WeChatError(meaning[0], meaning[1], errcode as number);
-  throw unavailable(fallback, typeof errcode === 'number' ? errcode : undefined);
-};
-
-/** True when WeChat refused the access_token itself: the cached token must be dropped and fetched again. */
-const isAccessTokenRejected = (error: unknown): boolean =>
-  error instanceof WeChatError && error.errcode !== undefined && ACCESS_TOKEN_REJECTED.has(error.errcode);
 
 /**
  * Talks to WeChat's server APIs. The request URL of code2Session carries the app secret, so no URL, query or raw
@@ -247,4 +182,4 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 
 export type { AccessTokenGrant, PhoneInfo, WeChatClientOptions };
-export { isAccessTokenRejected, WeChatClient, WeChatError };
+export { WeChatClient };

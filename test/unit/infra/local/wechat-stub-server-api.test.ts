@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isAccessTokenRejected, WeChatClient, WeChatError } from '../../../../functions/shared/wechat/client.js';
+import { WeChatClient } from '../../../../functions/shared/wechat/client.js';
+import { isAccessTokenRejected } from '../../../../functions/shared/wechat/errcodes.js';
+import { WeChatError } from '../../../../functions/shared/wechat/wechat-error.js';
 import { recordingFetch } from '../../../support/wechat/recording-fetch.js';
 
 const APP_ID = 'wx0123456789abcdef';

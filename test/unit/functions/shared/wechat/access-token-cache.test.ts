@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaults } from '../../../../../functions/shared/contract/defaults.js';
 import { AccessTokenCache } from '../../../../../functions/shared/wechat/access-token-cache.js';
-import { WeChatError } from '../../../../../functions/shared/wechat/client.js';
+import { WeChatError } from '../../../../../functions/shared/wechat/wechat-error.js';
 import { InMemoryAccessTokenPersistence } from '../../../../support/wechat/in-memory-access-token-persistence.js';
 
 const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../../../functions/shared/http/errors.js';
-import { WeChatClient, type WeChatClientOptions, WeChatError } from '../../../../../functions/shared/wechat/client.js';
+import { WeChatClient, type WeChatClientOptions } from '../../../../../functions/shared/wechat/client.js';
+import { WeChatError } from '../../../../../functions/shared/wechat/wechat-error.js';
 import { fakeFetch, type ScriptedReply } from '../../../../support/fakes/fake-fetch.js';
 import { must } from '../../../../support/must.js';
 
