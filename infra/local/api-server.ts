@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
+import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
 import {
   gatewayError,
   type HttpAnswer,
@@ -11,13 +12,7 @@ import {
   toHttpAnswer,
   toProxyEvent,
 } from './api-gateway.js';
-import {
-  API_GATEWAY_LIMITS,
-  GATEWAY_MESSAGES,
-  invokePayloadTooLarge,
-  type ThrottleLimits,
-  throttleFor,
-} from './gateway-limits.js';
+import { API_GATEWAY_LIMITS, GATEWAY_MESSAGES, invokePayloadTooLarge, throttleFor } from './gateway-limits.js';
 import {
   type Invocation,
   invokeFunction,

@@ -1,3 +1,4 @@
+import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
 import { API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS } from '../function-sizing.js';
 
 /**
@@ -34,13 +35,6 @@ const invokePayloadTooLarge = (value: unknown): boolean => {
   if (value === undefined) return false;
   return Buffer.byteLength(JSON.stringify(value) ?? '') > API_GATEWAY_LIMITS.maxInvokePayloadBytes;
 };
-
-interface ThrottleLimits {
-  /** Steady-state requests per second. */
-  readonly rateLimit: number;
-  /** Requests absorbed at once above the rate (the token bucket's size). */
-  readonly burstLimit: number;
-}
 
 /**
  * API Gateway's throttle for one route: a token bucket holding `burstLimit` tokens, refilled at `rateLimit` a

@@ -3,18 +3,22 @@
  * WeChat stub, with no AWS account. Configuration uses the Lambdas' own variable names (README, Configuration).
  */
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AUTHORIZER_FUNCTION, functionNames, routeKeyOf, routes } from '../../functions/shared/contract/routes.js';
+import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
 import { sizingOf } from '../function-sizing.js';
 import { createLocalApi, DEFAULT_CONCURRENCY, type HostedRoute } from './api-server.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import type { LambdaHandler, LocalFunction } from './lambda-runtime.js';
 import { type LocalRouteEntry, loadLocalHandler, readLocalRoutes } from './local-routes.js';
 import { ensureSessionTable } from './session-table.js';
-import { applyLocalDefaults, readTwinSettings, required, type TwinSettings } from './twin-settings.js';
+import { applyLocalDefaults, readCdkContext, readTwinSettings, required, type TwinSettings } from './twin-settings.js';
 import { type RunningWeChatStub, startWeChatStub } from './wechat-stub.js';
 
 const env = process.env;
+/** The stack's cdk.json: the twin throttles with the numbers its context sets, as the stack does. */
+const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 const started: { dynamodb?: RunningDynamoDbLocal; stub?: RunningWeChatStub; close?: () => Promise<void> } = {};
 let stopping = false;
 
@@ -83,20 +87,29 @@ const loadHandlers = async (localEntries: readonly LocalRouteEntry[]): Promise<M
   return handlers;
 };
 
-/** The project's routes (routes.ts) with their deployed sizing, then the LOCAL_ROUTES_FILE ones. */
-const hostedRoutes = (localEntries: readonly LocalRouteEntry[]): HostedRoute[] => [
+/**
+ * The project's routes (routes.ts) with their deployed sizing, then the LOCAL_ROUTES_FILE ones; each with the stage
+ * throttle the stack gives it (the open-route one for the project's routes without the authorizer).
+ */
+const hostedRoutes = (settings: TwinSettings, localEntries: readonly LocalRouteEntry[]): HostedRoute[] => [
   ...routes.map((route) => ({
     routeKey: routeKeyOf(route),
     fn: deployedFunction(route.fn),
     authorized: route.authorized,
+    throttle: route.authorized ? settings.throttles.default : settings.throttles.openRoutes,
   })),
-  ...localEntries.map((entry) => ({ routeKey: entry.routeKey, fn: entry.fn, authorized: entry.authorized })),
+  ...localEntries.map((entry) => ({
+    routeKey: entry.routeKey,
+    fn: entry.fn,
+    authorized: entry.authorized,
+    throttle: settings.throttles.default,
+  })),
 ];
 
 const serve = async (settings: TwinSettings, localEntries: readonly LocalRouteEntry[]): Promise<string> => {
   const handlers = await loadHandlers(localEntries);
   const server = createLocalApi({
-    routes: hostedRoutes(localEntries),
+    routes: hostedRoutes(settings, localEntries),
     authorizer: deployedFunction(AUTHORIZER_FUNCTION),
     loadHandler: async (name) => {
       const handler = handlers.get(name);
@@ -126,6 +139,8 @@ const listen = async (server: Server, settings: TwinSettings): Promise<void> => 
     });
 };
 
+const throttleText = (limits: ThrottleLimits): string => `${limits.rateLimit}/s (burst ${limits.burstLimit})`;
+
 const banner = (url: string, settings: TwinSettings, localEntries: readonly LocalRouteEntry[]): string =>
   [
     '',
@@ -135,6 +150,7 @@ const banner = (url: string, settings: TwinSettings, localEntries: readonly Loca
     `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
     `  Authorizer cache: ${settings.authorizerCacheTtlSeconds > 0 ? `${settings.authorizerCacheTtlSeconds} s` : 'off'}`,
     `  Client IP:  ${settings.trustForwardedFor ? 'first X-Forwarded-For entry (TRUST_X_FORWARDED_FOR=true)' : 'the socket'}`,
+    `  Throttles:  ${throttleText(settings.throttles.default)} per route, ${throttleText(settings.throttles.openRoutes)} on open routes`,
     `  Routes:     ${routes.map(routeKeyOf).join(', ')}`,
     ...(localEntries.length > 0
       ? [`  Local routes (${settings.localRoutesFile}): ${localEntries.map((entry) => entry.routeKey).join(', ')}`]
@@ -148,7 +164,7 @@ const banner = (url: string, settings: TwinSettings, localEntries: readonly Loca
 
 const main = async (): Promise<void> => {
   applyLocalDefaults(env);
-  const settings = readTwinSettings(env, DEFAULT_CONCURRENCY);
+  const settings = readTwinSettings(env, DEFAULT_CONCURRENCY, readCdkContext(CDK_JSON));
   // A malformed routes file stops the twin before anything is started.
   const localEntries = settings.localRoutesFile
     ? readLocalRoutes(settings.localRoutesFile, routes.map(routeKeyOf), functionNames())

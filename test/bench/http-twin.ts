@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { SESSION_HEADER } from '../../functions/shared/contract/routes.js';
 import { freePort } from '../../infra/local/dynamodb-local.js';
+import { UNTHROTTLED } from '../support/unthrottled.js';
 
 /**
  * The API over HTTP on loopback: the local twin (`npm start`, the deployed handlers behind an API Gateway stand-in)
@@ -32,7 +33,7 @@ interface LoadResult {
 const startTwin = async (env: Record<string, string>): Promise<Twin> => {
   const port = await freePort();
   const child: ChildProcess = spawn('npm', ['start'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...UNTHROTTLED, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stopping reaches npm, tsx and node alike.
     detached: true,

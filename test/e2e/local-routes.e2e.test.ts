@@ -62,7 +62,12 @@ describe('npm start with fixture routes (test/support/local-routes)', () => {
   let twin: RunningTwin;
   let sessionId: string;
   beforeAll(async () => {
-    twin = await startTwin({ LOCAL_ROUTES_FILE: fixtureRoutes });
+    // POST /login gets the stack's open-route throttle, here set as small as the stack's context keys allow.
+    twin = await startTwin({
+      LOCAL_ROUTES_FILE: fixtureRoutes,
+      loginThrottleRateLimit: '1',
+      loginThrottleBurstLimit: '3',
+    });
     ({ sessionId } = await loggedIn(twin, 'pia.1'));
   });
   afterAll(async () => {
@@ -101,6 +106,30 @@ describe('npm start with fixture routes (test/support/local-routes)', () => {
     expect(fallback.body.event).toMatchObject({ routeKey: '$default' });
     // The project's own routes still win over $default.
     expect((await call(twin.baseUrl, 'GET', '/me')).status).toBe(401);
+  });
+
+  it("answers 429 Too Many Requests once the open routes' burst is spent", async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => login(twin.baseUrl, `quinn${i}.1`)));
+    const statuses = replies.map((reply) => reply.status);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(3);
+    expect(replies.find((reply) => reply.status === 429)?.body).toEqual({ message: 'Too Many Requests' });
+  });
+
+  it("sends apigw-requestid, the event's time in API Gateway's format, and cookies as set-cookie headers", async () => {
+    const response = await fetch(`${twin.baseUrl}/open/echo`, { method: 'POST', body: '{}' });
+    const { event } = (await response.json()) as { event: { requestContext: { requestId: string; time: string } } };
+    expect(response.headers.get('apigw-requestid')).toBe(event.requestContext.requestId);
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
+  });
+
+  it('answers 413 for an event above 6 MB and 500 for an answer above 6 MB', async () => {
+    const big = await fetch(`${twin.baseUrl}/open/echo`, { method: 'POST', body: 'x'.repeat(6 * 1024 * 1024 + 1) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ message: 'Request Entity Too Large' });
+    const huge = await fetch(`${twin.baseUrl}/open/huge-answer`);
+    expect(huge.status).toBe(500);
   });
 });
 

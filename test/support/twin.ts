@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
+import { UNTHROTTLED } from './unthrottled.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,6 +33,7 @@ const startTwin = async (env: Record<string, string> = {}, options: StartTwinOpt
   const childEnv: Record<string, string | undefined> = {
     ...process.env,
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...UNTHROTTLED,
     ...env,
     PORT: String(port),
     TABLE_NAME: tableName,

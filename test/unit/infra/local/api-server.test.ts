@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -267,5 +268,108 @@ describe('the local API Gateway: limits', () => {
     });
     expect(await api.get({}, '/broken')).toEqual({ status: 500, body: { message: 'Internal Server Error' } });
     expect(api.calls.errors.join('\n')).toContain('TypeError: no such thing');
+  });
+});
+
+describe('the local API Gateway: throttles and payload limits', () => {
+  const echo: LambdaHandler = async (event) => ({
+    statusCode: 200,
+    cookies: ['a=1; Path=/', 'b=2; HttpOnly'],
+    body: JSON.stringify(event),
+  });
+
+  it("answers 429 Too Many Requests once a route's burst is spent, per route, before the authorizer", async () => {
+    const api = await serve(allow, {
+      routes: [
+        { routeKey: 'GET /closed', fn: fn('closed'), authorized: true, throttle: { rateLimit: 1, burstLimit: 2 } },
+        { routeKey: 'POST /open', fn: fn('open'), authorized: false, throttle: { rateLimit: 1, burstLimit: 1 } },
+      ],
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await api.get({ 'X-Session-Id': 'abc' })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(await api.get({ 'X-Session-Id': 'abc' })).toEqual({ status: 429, body: { message: 'Too Many Requests' } });
+    expect(api.calls.authorizer).toBe(2);
+    // Another route has its own bucket.
+    expect((await fetch(`${api.base}/open`, { method: 'POST' })).status).toBe(201);
+  });
+
+  it('answers 413 for a body above 10 MB, and for an event above 6 MB, without invoking the function', async () => {
+    const api = await serve(allow);
+    const tooLargeForGateway = await fetch(`${api.base}/open`, {
+      method: 'POST',
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
+    expect(tooLargeForGateway.status).toBe(413);
+    expect(await tooLargeForGateway.json()).toEqual({ message: 'Request Entity Too Large' });
+    // 5 MB of binary is about 6.7 MB once base64-encoded into the event.
+    const binary = await fetch(`${api.base}/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(5 * 1024 * 1024, 1),
+    });
+    expect(binary.status).toBe(413);
+    expect(api.calls.events).toHaveLength(0);
+    const fits = await fetch(`${api.base}/open`, { method: 'POST', body: 'x'.repeat(5 * 1024 * 1024) });
+    expect(fits.status).toBe(201);
+  });
+
+  it('answers 500 when the function answers more than 6 MB', async () => {
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /huge', fn: fn('huge'), authorized: false }],
+      handlers: { huge: async () => ({ statusCode: 200, body: 'x'.repeat(6 * 1024 * 1024 + 1) }) },
+    });
+    expect(await api.get({}, '/huge')).toEqual({ status: 500, body: { message: 'Internal Server Error' } });
+  });
+
+  it('sends response cookies as set-cookie headers and joins repeated request headers with commas', async () => {
+    const api = await serve(allow, {
+      routes: [{ routeKey: 'GET /echo', fn: fn('echo'), authorized: false }],
+      handlers: { echo },
+    });
+    const { port } = new URL(api.base);
+    const reply = await new Promise<{ setCookie: string[] | undefined; event: Event }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          port,
+          path: '/echo',
+          // Raw header lines: each name twice, as a client or proxy may send them.
+          headers: [
+            'host',
+            `127.0.0.1:${port}`,
+            'x-dup',
+            'one',
+            'x-dup',
+            'two',
+            'user-agent',
+            'ua1',
+            'user-agent',
+            'ua2',
+            'cookie',
+            'k=1; j=2',
+          ],
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on('end', () => {
+            try {
+              resolve({ setCookie: res.headers['set-cookie'], event: JSON.parse(text) as Event });
+            } catch (error) {
+              reject(new Error(`${res.statusCode}: ${text} (${String(error)})`));
+            }
+          });
+        }
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply.setCookie).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
+    expect(reply.event.headers['x-dup']).toBe('one,two');
+    expect(reply.event.headers['user-agent']).toBe('ua1,ua2');
+    expect(reply.event.cookies).toEqual(['k=1', 'j=2']);
+    expect(reply.event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
   });
 });
