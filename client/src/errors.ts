@@ -11,6 +11,10 @@ type LoginErrorCode =
   | 'invalid_code'
   | 'user_blocked'
   | 'rate_limited'
+  /** The same login code is still being exchanged by an earlier request; retried a few times before this. */
+  | 'login_in_progress'
+  /** The server serves several mini programs and does not know this AppID (check the `appId` option). */
+  | 'unknown_app'
   | 'wechat_busy'
   | 'wechat_unavailable'
   | 'bad_request'
@@ -38,7 +42,7 @@ class LoginError extends AuthError {
     override readonly code: LoginErrorCode,
     message: string,
     readonly statusCode?: number,
-    /** For `too_many_logins`: how long until the next login may be tried. */
+    /** For `too_many_logins`, and answers with a Retry-After header: how long until the next login may be tried. */
     readonly retryAfterMs?: number
   ) {
     super(code, message);
@@ -59,6 +63,8 @@ const serverLoginErrors: readonly LoginErrorCode[] = [
   'invalid_code',
   'user_blocked',
   'rate_limited',
+  'login_in_progress',
+  'unknown_app',
   'wechat_busy',
   'wechat_unavailable',
   'bad_request',
@@ -70,6 +76,8 @@ const loginErrorMessages: Record<LoginErrorCode, string> = {
   invalid_code: 'The login code was refused as invalid or already used',
   user_blocked: 'WeChat blocked the login of this user',
   rate_limited: 'Login rate limit reached, try again later',
+  login_in_progress: 'An earlier login with the same code is still in progress, try again shortly',
+  unknown_app: 'The server does not serve this mini program (AppID)',
   wechat_busy: 'WeChat is busy, try again later',
   wechat_unavailable: 'WeChat could not be reached by the server',
   bad_request: 'The server refused the login request',
@@ -77,13 +85,16 @@ const loginErrorMessages: Record<LoginErrorCode, string> = {
   unexpected_response: 'The login answer was not understood',
 };
 
-/** The one map from a POST /login answer that is not a session to a LoginError. */
-const loginErrorFromResponse = (statusCode: number, body: unknown): LoginError => {
+/**
+ * The one map from a POST /login answer that is not a session to a LoginError. `retryAfterMs` is the answer's
+ * Retry-After (429 rate_limited, 409 login_in_progress), when it had one.
+ */
+const loginErrorFromResponse = (statusCode: number, body: unknown, retryAfterMs?: number): LoginError => {
   const reported = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   const known = serverLoginErrors.find((code) => code === reported);
   const code: LoginErrorCode =
     known ?? (statusCode === 429 ? 'rate_limited' : statusCode >= 500 ? 'server_error' : 'unexpected_response');
-  return new LoginError(code, loginErrorMessages[code], statusCode);
+  return new LoginError(code, loginErrorMessages[code], statusCode, retryAfterMs);
 };
 
 const loginError = (code: LoginErrorCode, detail?: string, retryAfterMs?: number): LoginError =>

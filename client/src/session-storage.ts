@@ -42,9 +42,19 @@ class SessionStorage {
     }
   }
 
-  /** Clears the session only if it is still `sessionId`: a newer one saved by a concurrent login is kept. */
-  clearIf(sessionId: string): void {
-    if (this.load()?.sessionId === sessionId) this.clear();
+  /**
+   * Clears the session only if it is still `sessionId`: a newer one saved by a concurrent login is kept. Says whether
+   * it cleared.
+   */
+  clearIf(sessionId: string): boolean {
+    if (this.load()?.sessionId !== sessionId) return false;
+    this.clear();
+    return true;
+  }
+
+  /** Saves `session` only if the stored session is still the same one (a newer login's session is kept). */
+  replaceIf(session: StoredSession): void {
+    if (this.load()?.sessionId === session.sessionId) this.save(session);
   }
 }
 

@@ -1,10 +1,13 @@
 /** A session as this client keeps it. */
 interface StoredSession {
   sessionId: string;
-  /** When the server said the session ends (ISO 8601, the server's clock). */
+  /**
+   * When the server said the session ends (ISO 8601, the server's clock): from the login answer, then moved forward
+   * by each answer's X-Session-Expires-At as the server renews the session.
+   */
   expiresAt: string;
   /**
-   * The server's clock minus the device's at login (from the Date header), so a phone whose clock is days off
+   * The server's clock minus the device's (from the latest answer's Date header), so a phone whose clock is days off
    * neither throws away good sessions nor keeps dead ones.
    */
   clockOffsetMs: number;
@@ -23,9 +26,5 @@ const isStoredSession = (value: unknown): value is StoredSession => {
   );
 };
 
-/** True once the server's clock has reached expiresAt, as far as this device can tell. */
-const isExpired = (session: StoredSession, deviceNow: number): boolean =>
-  deviceNow + session.clockOffsetMs >= Date.parse(session.expiresAt);
-
 export type { StoredSession };
-export { isExpired, isStoredSession };
+export { isStoredSession };

@@ -53,5 +53,21 @@ const withHeader = (
   return merged;
 };
 
+/** wx.request parses JSON only when it can; a body that arrives as text is given one more try here. */
+const parseJson = (data: unknown): unknown => {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
+};
+
+/** Retry-After (whole seconds) in milliseconds; undefined when absent or not a number of seconds. */
+const retryAfterMs = (header: Record<string, unknown>): number | undefined => {
+  const value = headerValue(header, 'retry-after');
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : undefined;
+};
+
 export type { AuthResponse, SendOptions };
-export { headerValue, send, withHeader };
+export { headerValue, parseJson, retryAfterMs, send, withHeader };

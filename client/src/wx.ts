@@ -36,6 +36,8 @@ interface WxLike {
   getStorageSync(key: string): unknown;
   setStorageSync(key: string, data: unknown): void;
   removeStorageSync(key: string): void;
+  /** The running mini program's account info; its `miniProgram.appId` is sent with each login. */
+  getAccountInfoSync?(): { miniProgram: { appId: string } };
 }
 
 /** wx.login as a promise of the code. */
@@ -61,5 +63,15 @@ const wxCheckSession = (api: WxLike, timeoutMs = CHECK_SESSION_TIMEOUT_MS): Prom
     api.checkSession({ success: () => settle(true), fail: () => settle(false) });
   });
 
+/** The running mini program's AppID, or undefined where wx cannot tell (an old base library, a test fake). */
+const wxAppId = (api: WxLike): string | undefined => {
+  try {
+    const appId = api.getAccountInfoSync?.().miniProgram.appId;
+    return typeof appId === 'string' && appId !== '' ? appId : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export type { HttpMethod, RequestData, WxCallbackResult, WxLike, WxRequestOption, WxRequestSuccess };
-export { wxCheckSession, wxLogin };
+export { wxAppId, wxCheckSession, wxLogin };

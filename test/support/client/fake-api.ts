@@ -9,11 +9,15 @@ interface FakeSession {
 
 /**
  * The API's HTTP contract in memory, for unit tests: POST /login trades a code for `session-<n>`; every other
- * route wants X-Session-Id (none → 401, unknown or expired → 403); POST /logout → 204 and forgets the session.
- * Tests queue scripted answers per path to play failures.
+ * route wants X-Session-Id (none → 401, unknown or expired → 403, API Gateway's bodies); a session is renewed to
+ * now + `sessionLifetimeMs` once half of that is left (the server's sliding renewal), and every answer to a live
+ * session carries X-Session-Expires-At; POST /logout → 204 and forgets the session. Tests queue scripted answers per
+ * path to play failures.
  */
 class FakeApi {
   readonly sessions = new Map<string, FakeSession>();
+  /** The login bodies POST /login received, in order. */
+  readonly loginBodies: unknown[] = [];
   /** Scripted answers, taken in order before the contract applies, keyed by path ('/login', '/me', …). */
   readonly scripted = new Map<string, ScriptedAnswer[]>();
   sessionLifetimeMs = 60 * 60 * 1000;
@@ -39,7 +43,10 @@ class FakeApi {
     const scripted = await this.scripted.get(path)?.shift();
     if (scripted === 'network_error') throw new Error('connect ECONNREFUSED');
     if (scripted !== undefined) return this.dated(scripted);
-    if (path === '/login') return this.dated(this.login(request));
+    if (path === '/login') {
+      this.loginBodies.push(request.data);
+      return this.dated(this.login(request));
+    }
     const sessionId = Object.entries(request.header).find(
       ([name]) => name.toLowerCase() === this.sessionHeader.toLowerCase()
     )?.[1];
@@ -48,11 +55,14 @@ class FakeApi {
     if (!session || session.expiresAt <= this.now()) {
       return this.dated({ statusCode: 403, data: { message: 'Forbidden' } });
     }
+    if (session.expiresAt - this.now() <= this.sessionLifetimeMs / 2)
+      session.expiresAt = this.now() + this.sessionLifetimeMs;
+    const expiry = { 'X-Session-Expires-At': new Date(session.expiresAt).toISOString() };
     if (path === '/logout') {
       this.sessions.delete(sessionId);
-      return this.dated({ statusCode: 204 });
+      return this.dated({ statusCode: 204, header: expiry });
     }
-    return this.dated({ statusCode: 200, data: { path, code: session.code } });
+    return this.dated({ statusCode: 200, data: { path, code: session.code }, header: expiry });
   }
 
   private login(request: FakeRequest): FakeResponse {

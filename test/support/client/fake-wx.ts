@@ -46,6 +46,8 @@ class FakeWx implements WxLike {
   checkSessionGate: Promise<void> | undefined;
   /** When set, wx.login fails with this errMsg. */
   loginFailure: string | undefined;
+  /** What wx.getAccountInfoSync() reports as miniProgram.appId; none (the call throws) when undefined. */
+  appId: string | undefined;
   transport: FakeTransport;
   private readonly user: string;
 
@@ -107,6 +109,11 @@ class FakeWx implements WxLike {
 
   removeStorageSync(key: string): void {
     this.storage.delete(key);
+  }
+
+  getAccountInfoSync(): { miniProgram: { appId: string } } {
+    if (this.appId === undefined) throw new Error('getAccountInfoSync:fail not supported');
+    return { miniProgram: { appId: this.appId } };
   }
 
   /** The requests sent to `path` (pathname, any host), e.g. '/login'. */

@@ -36,6 +36,36 @@ describe('wx.checkSession', () => {
     expect(storedSessionId()).toBe('session-1');
   });
 
+  it('logs the dropped session out on the server (fire-and-forget) while it is still live there', async () => {
+    const { api, client, clock, wx } = harness();
+    api.sessions.set('old-key', { code: 'earlier', expiresAt: clock.time + 60_000 });
+    storeSession(wx, 'old-key', clock.time + 60_000);
+    wx.sessionKeyValid = false;
+
+    const response = await client.request({ url: '/me' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(response.statusCode).toBe(200);
+    expect(wx.requestsTo('/logout').map((request) => request.header['X-Session-Id'])).toEqual(['old-key']);
+    expect(api.sessions.has('old-key')).toBe(false);
+    expect([...api.sessions.keys()]).toEqual(['session-1']);
+  });
+
+  it('does not wait for that logout, and tells the server nothing about a session already expired', async () => {
+    const slow = harness();
+    slow.api.sessions.set('old-key', { code: 'earlier', expiresAt: slow.clock.time + 60_000 });
+    storeSession(slow.wx, 'old-key', slow.clock.time + 60_000);
+    slow.wx.sessionKeyValid = false;
+    slow.api.script('/logout', new Promise(() => undefined));
+    await expect(slow.client.request({ url: '/me' })).resolves.toMatchObject({ statusCode: 200 });
+
+    const expired = harness();
+    storeSession(expired.wx, 'stale', expired.clock.time - 1);
+    expired.wx.sessionKeyValid = false;
+    await expired.client.request({ url: '/me' });
+    expect(expired.wx.requestsTo('/logout')).toHaveLength(0);
+  });
+
   it('treats a wx.checkSession that throws as an expired session_key, and later requests still succeed', async () => {
     const { api, client, clock, wx, storedSessionId } = harness();
     api.sessions.set('old-key', { code: 'earlier', expiresAt: clock.time + 60_000 });

@@ -125,6 +125,60 @@ describe('auth.login', () => {
     expect(outcomes).toEqual([403, ...Array(5).fill('too_many_logins')]);
   });
 
+  it("sends the mini program's AppID from wx.getAccountInfoSync() with the code", async () => {
+    const { api, client, wx } = harness();
+    wx.appId = 'wx0123456789abcdef';
+
+    await client.login();
+
+    expect(api.loginBodies).toEqual([{ code: 'alice.1', appId: 'wx0123456789abcdef' }]);
+  });
+
+  it('sends the appId option instead when one is given, and no appId where wx cannot tell', async () => {
+    const chosen = harness({ appId: 'wxfedcba9876543210' });
+    chosen.wx.appId = 'wx0123456789abcdef';
+    const unknown = harness();
+
+    await Promise.all([chosen.client.login(), unknown.client.login()]);
+
+    expect(chosen.api.loginBodies).toEqual([{ code: 'alice.1', appId: 'wxfedcba9876543210' }]);
+    expect(unknown.api.loginBodies).toEqual([{ code: 'alice.1' }]);
+  });
+
+  it('sends the same code again after Retry-After while the server answers 409 login_in_progress', async () => {
+    const { api, client, wx } = harness();
+    const inProgress = (retryAfter: string) => ({
+      statusCode: 409,
+      data: { error: 'login_in_progress', message: 'try again shortly' },
+      header: { 'Retry-After': retryAfter },
+    });
+    api.script('/login', inProgress('0'), inProgress('1'));
+    const started = Date.now();
+
+    await expect(client.login()).resolves.toMatchObject({ sessionId: 'session-1' });
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(wx.loginCalls).toBe(1);
+    expect(wx.requestsTo('/login').map((request) => request.data)).toEqual([
+      { code: 'alice.1' },
+      { code: 'alice.1' },
+      { code: 'alice.1' },
+    ]);
+  });
+
+  it('gives up after a few 409s with a LoginError login_in_progress, and maps 429 Retry-After', async () => {
+    const { api, client } = harness();
+    const busy = { statusCode: 409, data: { error: 'login_in_progress' }, header: { 'Retry-After': '0' } };
+    api.script('/login', busy, busy, busy, busy, busy);
+
+    await expect(client.login()).rejects.toMatchObject({ code: 'login_in_progress', statusCode: 409 });
+    expect(api.scripted.get('/login')).toHaveLength(1);
+
+    api.scripted.clear();
+    api.script('/login', { statusCode: 429, data: { error: 'rate_limited' }, header: { 'Retry-After': '42' } });
+    await expect(client.login()).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 42_000 });
+  });
+
   it('refuses a maxLoginsPerMinute below 1 and a missing baseUrl when the client is created', async () => {
     expect(() => harness({ maxLoginsPerMinute: 0 })).toThrow(TypeError);
     expect(() => harness({ baseUrl: '' })).toThrow(TypeError);

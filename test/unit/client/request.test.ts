@@ -57,11 +57,14 @@ describe('auth.request', () => {
     );
   });
 
-  it.each([401, 403])('drops the session, logs in again and retries once when the API answers %i', async (status) => {
+  it.each([
+    [401, 'Unauthorized'],
+    [403, 'Forbidden'],
+  ])('drops the session, logs in again and retries once when API Gateway answers %i', async (status, message) => {
     const { api, client, clock, wx, storedSessionId } = harness();
     api.sessions.set('old', { code: 'earlier', expiresAt: clock.time + 60_000 });
     storeSession(wx, 'old', clock.time + 60_000);
-    api.script('/me', { statusCode: status, data: { message: 'denied' } });
+    api.script('/me', { statusCode: status, data: { message } });
 
     const response = await client.request({ url: '/me' });
 
@@ -70,6 +73,27 @@ describe('auth.request', () => {
     expect(wx.requestsTo('/me').map((request) => request.header['X-Session-Id'])).toEqual(['old', 'session-1']);
     expect(storedSessionId()).toBe('session-1');
   });
+
+  it.each([
+    [403, { error: 'forbidden', message: 'Only shop owners may see this' }],
+    [401, { error: 'invalid_code', message: 'The phone code was refused' }],
+    [403, '{"error":"forbidden","message":"as text"}'],
+  ])(
+    'returns a business %i (%j) to the caller untouched: no re-login, no replay, session kept',
+    async (status, data) => {
+      const { api, client, wx, storedSessionId } = harness();
+      await client.request({ url: '/me' });
+      api.script('/orders', { statusCode: status, data });
+
+      const response = await client.request({ url: '/orders', method: 'POST', data: { item: 1 } });
+
+      expect(response).toMatchObject({ statusCode: status, data });
+      expect(wx.loginCalls).toBe(1);
+      expect(wx.requestsTo('/orders')).toHaveLength(1);
+      expect(storedSessionId()).toBe('session-1');
+      expect(client.hasSession()).toBe(true);
+    }
+  );
 
   it('re-logs in when the server forgot the session before its expiresAt', async () => {
     const { api, client, wx } = harness();
