@@ -28,6 +28,7 @@ const contextKeys = [
   'loginLimitPerIpPerMinute',
   'phoneLimitPerUserPerDay',
   'logRetentionDays',
+  'frontDoor',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -76,6 +77,8 @@ const retention = (node: Node): RetentionDays | undefined => {
 interface AppSettings {
   readonly stackName: string;
   readonly props: WeChatLoginStackProps;
+  /** `-c frontDoor=true`: CloudFront + WAF in front of the API (a second stack in us-east-1). Default false. */
+  readonly frontDoor: boolean;
 }
 
 const settingsFromContext = (node: Node): AppSettings => {
@@ -92,6 +95,7 @@ const settingsFromContext = (node: Node): AppSettings => {
   const phoneLimitPerUserPerDay = wholeNumber(node, 'phoneLimitPerUserPerDay');
   return {
     stackName: text(node, 'stackName') ?? DEFAULT_STACK_NAME,
+    frontDoor: flag(node, 'frontDoor') ?? false,
     props: {
       ...(wechatAppId ? { wechatAppId } : {}),
       ...(appSecretArn ? { appSecretArn } : {}),

@@ -34,6 +34,12 @@ class WeChatLoginStack extends Stack {
     this.loginApi = new WeChatLoginApi(this, 'Default', props);
     ({ table: this.table, appSecret: this.appSecret, functions: this.functions, api: this.api } = this.loginApi);
     this.publishIds();
+    if (this.loginApi.frontDoor) {
+      new CfnOutput(this, 'FrontDoorUrl', {
+        description: 'CloudFront URL of the WAF front door: what clients call (the execute-api URL refuses them)',
+        value: this.loginApi.frontDoor.url,
+      });
+    }
     new CfnOutput(this, 'SessionTableName', { description: 'DynamoDB session table', value: this.table.tableName });
     new CfnOutput(this, 'AppSecretArn', {
       description: 'Secrets Manager secret holding the WeChat AppSecret (put its value once)',

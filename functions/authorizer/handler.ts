@@ -3,6 +3,7 @@ import { createSessionStore } from '../shared/composition-roots/sessions.js';
 import { SESSION_EXPIRES_CONTEXT_KEY } from '../shared/contract/session-expiry.js';
 import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
+import { cameThroughFrontDoor } from '../shared/http/origin-verify.js';
 import { readSessionConfig } from '../shared/runtime/config.js';
 import { unionidField } from '../shared/sessions/identity.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
@@ -21,6 +22,8 @@ type AuthorizerResult = { isAuthorized: true; context: AuthorizerContext } | { i
 const createHandler =
   (sessions: Pick<SessionStore, 'authorize'>) =>
   async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+    // With the WAF front door on, a request that skipped CloudFront is refused before the session is looked at.
+    if (!cameThroughFrontDoor(event)) return { isAuthorized: false };
     const sessionId = event.identitySource?.[0] ?? sessionIdOf(event);
     const caller = await sessions.authorize(sessionId);
     if (!caller) return { isAuthorized: false };

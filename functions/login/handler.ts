@@ -6,6 +6,7 @@ import { createSessionStore } from '../shared/composition-roots/sessions.js';
 import { createWeChatClient } from '../shared/composition-roots/wechat-client.js';
 import { sourceIpOf } from '../shared/http/caller.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { requireFrontDoor } from '../shared/http/origin-verify.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
 import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
@@ -25,6 +26,8 @@ interface LoginDependencies {
 const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrors())
+    // With the WAF front door on, a request that skipped CloudFront gets 403 before anything is counted or called.
+    .use(requireFrontDoor())
     .use(bodySizeLimit(CODE_BODY_MAX_BYTES))
     // Parse whatever the Content-Type says (fetch without a header sends text/plain): not JSON is a 400 either way.
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))

@@ -89,6 +89,13 @@ interface WeChatLoginApiProps {
    */
   readonly logRetention?: RetentionDays;
   /**
+   * Put the API behind CloudFront with this WAF web ACL (scope CLOUDFRONT, in us-east-1: `WeChatLoginFrontDoorWafStack`),
+   * and refuse requests that skip CloudFront (README, Security).
+   *
+   * @default - no front door: clients call the execute-api URL directly
+   */
+  readonly frontDoorWebAclArn?: string;
+  /**
    * Powertools' service name in every log line.
    *
    * @default - functions/shared/contract/defaults.ts (`wechat-login`)

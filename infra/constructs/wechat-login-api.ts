@@ -4,11 +4,13 @@ import type { HttpLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../functions/shared/contract/front-door.js';
 import { AUTHORIZER_FUNCTION, routes } from '../../functions/shared/contract/routes.js';
 import { exportedParameterNames } from '../exported-names.js';
 import { ValidationError } from '../validation-error.js';
 import { AppSecret } from './app-secret.js';
 import type { BackendFunction } from './backend-function.js';
+import { FrontDoor } from './front-door.js';
 import { ImportedWeChatLoginApi } from './imported-login-api.js';
 import { createLoginFunctions } from './login-functions.js';
 import {
@@ -50,6 +52,8 @@ class WeChatLoginApi extends Construct implements IWeChatLoginApi {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly authorizer: HttpLambdaAuthorizer;
+  /** CloudFront + WAF in front of the API, when `frontDoorWebAclArn` is given. */
+  readonly frontDoor?: FrontDoor;
   /** The settings the props resolved to (defaults applied, values checked). */
   readonly settings: LoginApiSettings;
   private readonly importedViews = new Map<Stack, IWeChatLoginApi>();
@@ -71,10 +75,18 @@ class WeChatLoginApi extends Construct implements IWeChatLoginApi {
       wechatAppId,
       settings: this.settings,
     });
-    this.api = this.createApi();
+    this.api = this.createApi(props.frontDoorWebAclArn !== undefined);
     this.httpApi = this.api.httpApi;
     this.stage = this.api.stage;
     this.authorizer = this.api.authorizer;
+    if (props.frontDoorWebAclArn !== undefined) {
+      this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+        httpApi: this.httpApi,
+        stage: this.stage,
+        webAclArn: props.frontDoorWebAclArn,
+        removalPolicy,
+      });
+    }
   }
 
   get httpApiId(): string {
@@ -85,9 +97,12 @@ class WeChatLoginApi extends Construct implements IWeChatLoginApi {
     return this.api.authorizerId;
   }
 
-  /** The stage's base URL (`https://<api id>.execute-api.<region>.amazonaws.com/`). */
+  /**
+   * The base URL clients use: the front door's (`https://<id>.cloudfront.net/`) when there is one, otherwise the
+   * stage's (`https://<api id>.execute-api.<region>.amazonaws.com/`).
+   */
   get url(): string {
-    return this.stage.url;
+    return this.frontDoor?.url ?? this.stage.url;
   }
 
   /**
@@ -131,7 +146,7 @@ class WeChatLoginApi extends Construct implements IWeChatLoginApi {
     }).valueAsString;
   }
 
-  private createApi(): SessionApi {
+  private createApi(frontDoor: boolean): SessionApi {
     const authorizerFunction = this.functions.get(AUTHORIZER_FUNCTION);
     if (!authorizerFunction) throw new ValidationError(`No function named "${AUTHORIZER_FUNCTION}"`, this);
     return new SessionApi(this, 'Api', {
@@ -143,6 +158,8 @@ class WeChatLoginApi extends Construct implements IWeChatLoginApi {
       openRouteThrottle: this.settings.loginThrottle,
       logRetention: this.settings.logRetention,
       removalPolicy: this.settings.removalPolicy,
+      // Behind the front door, a request without CloudFront's origin header is refused before the authorizer runs.
+      extraIdentityHeaders: frontDoor ? [ORIGIN_VERIFY_HEADER] : [],
     });
   }
 

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer } from 'aws-lambda';
+import { ORIGIN_VERIFY_STAGE_VARIABLE, VIEWER_ADDRESS_HEADER } from '../contract/front-door.js';
 import { SESSION_HEADER } from '../contract/routes.js';
 import { type CallerIdentity, unionidField } from '../sessions/identity.js';
 import { AppError } from './errors.js';
+import { cameThroughFrontDoor, type OriginEvent } from './origin-verify.js';
 
 /**
  * The authorizer's context as API Gateway hands it to business Lambdas (`requestContext.authorizer.lambda`).
@@ -28,12 +30,20 @@ const sessionIdOf = (event: { headers?: Record<string, string | undefined> }): s
   event.headers?.[SESSION_HEADER.toLowerCase()];
 
 /**
- * The client's IP address as API Gateway saw it (`requestContext.http.sourceIp`): the TCP peer, or behind the
- * CloudFront front door the viewer's address CloudFront forwards; never a header the client sets. Throws (500)
- * when absent, so a per-IP limit can never be skipped by a request that lacks one.
+ * The client's IP address: API Gateway's `requestContext.http.sourceIp` (the TCP peer), or, on a request that came
+ * through the CloudFront front door (origin check passed), the viewer's address the front door's CloudFront Function
+ * sets in X-Viewer-Address, overwriting anything the client sent (behind CloudFront the TCP peer is CloudFront).
+ * Never a header a client can set. Throws (500) when absent, so a per-IP limit can never be skipped.
  */
-const sourceIpOf = (event: { requestContext?: { http?: { sourceIp?: string } } }): string => {
-  const sourceIp = event.requestContext?.http?.sourceIp;
+type AddressedEvent = OriginEvent & { requestContext?: { http?: { sourceIp?: string } } };
+
+const clientAddressOf = (event: AddressedEvent): string | undefined => {
+  if (event.stageVariables?.[ORIGIN_VERIFY_STAGE_VARIABLE] === undefined) return event.requestContext?.http?.sourceIp;
+  return cameThroughFrontDoor(event) ? event.headers?.[VIEWER_ADDRESS_HEADER.toLowerCase()] : undefined;
+};
+
+const sourceIpOf = (event: AddressedEvent): string => {
+  const sourceIp = clientAddressOf(event);
   if (typeof sourceIp !== 'string' || sourceIp === '') {
     throw new AppError('internal_error', 'The request has no source IP');
   }
