@@ -5,7 +5,9 @@ import { createHandler as createLogin } from '../../../../../functions/login/han
 import {
   ORIGIN_VERIFY_HEADER,
   ORIGIN_VERIFY_STAGE_VARIABLE,
+  VIEWER_ADDRESS_HEADER,
 } from '../../../../../functions/shared/contract/front-door.js';
+import { sourceIpOf } from '../../../../../functions/shared/http/caller.js';
 import { cameThroughFrontDoor } from '../../../../../functions/shared/http/origin-verify.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../../../../support/events.js';
 
@@ -63,5 +65,29 @@ describe('the front door check in the functions', () => {
     expect(JSON.parse(response.body ?? '')).toEqual({ message: 'Forbidden' });
     expect(exchangeCode).not.toHaveBeenCalled();
     expect(create).not.toHaveBeenCalled();
+  });
+});
+
+describe('the client address behind the front door (sourceIpOf)', () => {
+  const viewer = VIEWER_ADDRESS_HEADER.toLowerCase();
+  const event = (headers: Record<string, string>, stageVariables?: Record<string, string>) => ({
+    ...httpEvent({ method: 'POST', path: '/login', headers }),
+    ...(stageVariables ? { stageVariables } : {}),
+  });
+
+  it('is the TCP peer API Gateway saw when there is no front door, whatever the headers say', () => {
+    const direct = event({ [viewer]: '203.0.113.9' });
+    expect(sourceIpOf(direct)).toBe(direct.requestContext.http.sourceIp);
+  });
+
+  it("is the viewer address CloudFront's function set, on a request that passed the origin check", () => {
+    expect(sourceIpOf(event({ [header]: SECRET, [viewer]: '203.0.113.9' }, frontDoorStage))).toBe('203.0.113.9');
+  });
+
+  it('is never taken from a request that failed the origin check: 500, so no limit is skipped', () => {
+    expect(() => sourceIpOf(event({ [header]: 'wrong', [viewer]: '203.0.113.9' }, frontDoorStage))).toThrow(
+      /no source IP/
+    );
+    expect(() => sourceIpOf(event({ [header]: SECRET }, frontDoorStage))).toThrow(/no source IP/);
   });
 });
