@@ -18,8 +18,7 @@ type TableAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem'
-  | 'dynamodb:ConditionCheckItem';
+  | 'dynamodb:DeleteItem';
 
 /** An item kind of the shared table (functions/shared/contract/table.ts `keyPrefixes`). */
 type ItemKind = keyof typeof sessionTable.keyPrefixes;

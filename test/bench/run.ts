@@ -4,6 +4,7 @@
  * every figure to bench-results/latest.json. Needs only what `npm test` needs: Node 24 via npm and Java for
  * DynamoDB Local. Knobs: BENCH_COLD_RUNS (default 15), BENCH_HTTP_SECONDS (5), BENCH_HTTP_CONNECTIONS (10).
  */
+
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AUTHORIZER_FUNCTION, functionNames } from '../../functions/shared/contract/routes.js';
 import { readSessionConfig } from '../../functions/shared/runtime/config.js';
+import { dynamoDbLocalSettings } from '../../functions/shared/runtime/dynamodb.js';
 import { repoRoot } from '../../infra/bundling.js';
 import { sizingOf } from '../../infra/function-sizing.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
@@ -69,14 +71,7 @@ const main = async () => {
   const stub = await startWeChatStub({ appId: 'wx00000000bench000', appSecret: 'bench-app-secret' });
   try {
     const tableName = 'bench-sessions';
-    await ensureSessionTable(
-      new DynamoDBClient({
-        endpoint: dynamodb.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-      tableName
-    );
+    await ensureSessionTable(new DynamoDBClient(dynamoDbLocalSettings(dynamodb.endpoint)), tableName);
     // The Lambdas' own configuration names, set before any handler module is imported (they read it at init).
     Object.assign(process.env, {
       TABLE_NAME: tableName,
@@ -116,13 +111,7 @@ const main = async () => {
       },
       wechat: { appId: 'wx00000000bench000', appSecret: 'bench-app-secret', baseUrl: stub.baseUrl },
     });
-    const inspect = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: dynamodb.endpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      })
-    );
+    const inspect = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbLocalSettings(dynamodb.endpoint)));
     const itemBytes = await largestItemBytes(inspect, tableName);
     const live = work.rows.find((row) => row.scenario.startsWith('authorizer: live'))!;
     const login = work.rows.find((row) => row.scenario.startsWith('login: code accepted'))!;

@@ -4,6 +4,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../client/src/auth-client.js';
 import { sessionTable } from '../../functions/shared/contract/table.js';
+import { dynamoDbLocalSettings } from '../../functions/shared/runtime/dynamodb.js';
 import { SESSION_PK_PREFIX } from '../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { FakeWx, httpTransport } from '../support/client/fake-wx.js';
@@ -46,13 +47,7 @@ const miniProgram = (target: RunningTwin, user: string) => {
 };
 
 const tableOf = (target: RunningTwin) => {
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: target.dynamodbEndpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    })
-  );
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbLocalSettings(target.dynamodbEndpoint)));
   const key = (sessionId: string) => ({
     [sessionTable.partitionKey.name]: SESSION_PK_PREFIX + hashSessionId(sessionId),
   });

@@ -4,12 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoDbLocalSettings } from '../../functions/shared/runtime/dynamodb.js';
 import { hashSessionId } from '../../functions/shared/sessions/session-id.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { ensureSessionTable } from '../../infra/local/session-table.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../infra/local/wechat-stub.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
-import { coldStart } from '../support/handlers.js';
+import { coldStart, type LambdaHandler } from '../support/handlers.js';
 import { call, login as loginOverHttp, sessionIdOf } from '../support/http.js';
 import { type RunningTwin, startTwin } from '../support/twin.js';
 
@@ -19,7 +20,6 @@ import { type RunningTwin, startTwin } from '../support/twin.js';
  * the same twin process (`npm start`) must fail safe while it is down and recover once it is back, without a
  * restart. DynamoDB Local runs in memory, so the restarted one starts empty and the table is made again.
  */
-type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const APP_ID = 'wx5555666677778888';
 const APP_SECRET = 'outage-secret';
 const TABLE = 'outage-sessions';
@@ -28,9 +28,9 @@ let port: number;
 let dynamodb: RunningDynamoDbLocal | undefined;
 let stub: RunningWeChatStub;
 let twin: RunningTwin;
-let login: Handler;
-let authorizer: Handler;
-let logout: Handler;
+let login: LambdaHandler;
+let authorizer: LambdaHandler;
+let logout: LambdaHandler;
 
 const isFree = (candidate: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -57,13 +57,7 @@ const portBelowEphemeralRange = async (): Promise<number> => {
   throw new Error('no free port below the ephemeral range');
 };
 
-const rawClient = () =>
-  new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+const rawClient = () => new DynamoDBClient({ ...dynamoDbLocalSettings(`http://127.0.0.1:${port}`), maxAttempts: 1 });
 
 const startDynamoDb = async () => {
   dynamodb = await startDynamoDbLocal({ port });

@@ -7,15 +7,13 @@ import { defaults } from '../../functions/shared/contract/defaults.js';
 import { sizingOf } from '../../infra/function-sizing.js';
 import { createTestTable, testDocumentClient } from '../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
-import { coldStart } from '../support/handlers.js';
+import { coldStart, type LambdaHandler } from '../support/handlers.js';
 
 /**
  * WeChat misbehaving at the transport level, played by a small HTTP server whose behaviour the login code picks.
  * The real login handler (config from the environment, global fetch) must answer 502 wechat_unavailable within the
  * login Lambda's timeout, and write no session: a session needs WeChat's openid and session_key, which never came.
  */
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
 /** A reply that would log the user in, had it come in time. */
 const identity = JSON.stringify({ openid: 'o-late-user', session_key: 'AAAAAAAAAAAAAAAAAAAAAA==' });
 const beyondBoundMs = defaults.wechatTimeoutMs + 1500;
@@ -65,7 +63,7 @@ const behaviours: Record<string, (res: ServerResponse) => void> = {
 
 let server: Server;
 let tableName: string;
-let login: Handler;
+let login: LambdaHandler;
 
 beforeAll(async () => {
   server = createServer((req, res) => {

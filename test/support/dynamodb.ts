@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { dynamoDbLocalSettings } from '../../functions/shared/runtime/dynamodb.js';
 import { ensureSessionTable } from '../../infra/local/session-table.js';
 
 /** A raw client on the run's DynamoDB Local, for arranging and inspecting tables from tests. */
-const testDynamoDbClient = (): DynamoDBClient =>
-  new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+const testDynamoDbClient = (): DynamoDBClient => new DynamoDBClient(dynamoDbLocalSettings(inject('dynamodbEndpoint')));
 
 const testDocumentClient = (): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(testDynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } });

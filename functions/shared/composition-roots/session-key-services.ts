@@ -15,8 +15,8 @@ import { createWeChatClient } from './wechat-client.js';
 
 /**
  * The production wiring of the session_key services: DynamoDB persistence, the WeChat client, the token cache.
- * The status check reads the user item and ends the calling session through one persistence (one client), the
- * session through the same store login and the authorizer use.
+ * The status check reads the user item and ends the calling session through one persistence (so one DynamoDB client),
+ * and ends it through the same SessionStore that login and the authorizer use.
  */
 const sessionKeys = (client: DynamoDBDocumentClient, config: TableConfig): SessionKeys =>
   new SessionKeys(new DynamoDbSessionPersistence(client, config.tableName));

@@ -29,7 +29,10 @@ const noContent = (): APIGatewayProxyStructuredResultV2 => ({ statusCode: 204 })
 
 const errorBody = (code: ErrorCode, message: string) => ({ error: code, message });
 
-/** middy's JSON parser throws an HttpError (415) for a missing or malformed body: that is the client's bad request. */
+/**
+ * middy's JSON parser throws an HttpError for a missing or malformed body (422 in middy 7; 415 in older versions):
+ * recognised by its package, not its status, and answered as the client's bad request (400).
+ */
 const isBodyParseError = (error: unknown): boolean =>
   typeof error === 'object' &&
   error !== null &&

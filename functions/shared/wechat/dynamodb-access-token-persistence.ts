@@ -10,17 +10,24 @@ const ACCESS_TOKEN_KEY = `${sessionTable.keyPrefixes.token}access_token`;
 /** Keep a dead token entry a day past its expiry for diagnosis, then let TTL remove it. */
 const KEEP_AFTER_EXPIRY_SECONDS = 24 * 60 * 60;
 
+/**
+ * The entry's attributes. Its times are epoch milliseconds and say so (`…Ms`), because the item also carries the
+ * table's TTL attribute (`expiresAt`), which is epoch seconds like every TTL of the table. An entry written before the
+ * names carried their unit is read as empty: it is a cache, so that costs one stable_token call (which, in normal mode,
+ * answers with the same token), and the next save writes the new names.
+ */
 const names = {
   '#token': 'accessToken',
-  '#tokenExp': 'tokenExpiresAt',
+  '#tokenExp': 'tokenExpiresAtMs',
   '#owner': 'lockOwner',
-  '#lockExp': 'lockExpiresAt',
-  '#blocked': 'refreshBlockedUntil',
+  '#lockExp': 'lockExpiresAtMs',
+  '#blocked': 'refreshBlockedUntilMs',
 } as const;
 
 /**
- * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAt,
- * lockExpiresAt and refreshBlockedUntil (the back-off after a failed refresh) in epoch milliseconds, lockOwner. Every write is conditional; a failed condition becomes `false`.
+ * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAtMs,
+ * lockOwner, lockExpiresAtMs, refreshBlockedUntilMs (the back-off after a failed refresh), and the TTL `expiresAt`
+ * (seconds, a day past the token's expiry). Every write is conditional; a failed condition becomes `false`.
  */
 class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
   private readonly key: Record<string, string>;
@@ -38,15 +45,15 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
       new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true })
     );
     if (!Item) return {};
-    const { accessToken, tokenExpiresAt, lockOwner, lockExpiresAt, refreshBlockedUntil } = Item;
+    const { accessToken, tokenExpiresAtMs, lockOwner, lockExpiresAtMs, refreshBlockedUntilMs } = Item;
     return {
-      ...(typeof accessToken === 'string' && typeof tokenExpiresAt === 'number'
-        ? { token: { value: accessToken, expiresAt: tokenExpiresAt } }
+      ...(typeof accessToken === 'string' && typeof tokenExpiresAtMs === 'number'
+        ? { token: { value: accessToken, expiresAt: tokenExpiresAtMs } }
         : {}),
-      ...(typeof lockOwner === 'string' && typeof lockExpiresAt === 'number'
-        ? { lock: { owner: lockOwner, expiresAt: lockExpiresAt } }
+      ...(typeof lockOwner === 'string' && typeof lockExpiresAtMs === 'number'
+        ? { lock: { owner: lockOwner, expiresAt: lockExpiresAtMs } }
         : {}),
-      ...(typeof refreshBlockedUntil === 'number' ? { refreshBlockedUntil } : {}),
+      ...(typeof refreshBlockedUntilMs === 'number' ? { refreshBlockedUntil: refreshBlockedUntilMs } : {}),
     };
   }
 

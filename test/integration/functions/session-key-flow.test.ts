@@ -168,7 +168,7 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
       await db.send(new GetCommand({ TableName: freshTable, Key: { pk: ACCESS_TOKEN_KEY }, ConsistentRead: true }))
     ).Item;
     expect(typeof item?.accessToken).toBe('string');
-    expect(item?.tokenExpiresAt).toBeGreaterThan(Date.now() + 7000_000);
+    expect(item?.tokenExpiresAtMs).toBeGreaterThan(Date.now() + 7000_000);
     expect(JSON.stringify(answers)).not.toContain(item?.accessToken as string);
   });
 

@@ -10,7 +10,7 @@ import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/we
 import { createTestTable, testDocumentClient } from '../../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
 import { throughGateway } from '../../support/gateway.js';
-import { coldStart } from '../../support/handlers.js';
+import { coldStart, type LambdaHandler } from '../../support/handlers.js';
 import { encryptLikeWeChat } from '../../support/wechat/wechat-vectors.js';
 
 /**
@@ -70,12 +70,10 @@ vi.mock('../../../functions/shared/runtime/dynamodb.js', async (importOriginal) 
 
 const APP_ID = 'wx9999888877776666';
 const SECRET = 'table-access-secret';
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
 const db = testDocumentClient();
 let stub: RunningWeChatStub;
 let tableName: string;
-const handlers: Record<string, Handler> = {};
+const handlers: Record<string, LambdaHandler> = {};
 
 interface Session {
   sessionId: string;

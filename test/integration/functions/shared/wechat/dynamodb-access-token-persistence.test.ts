@@ -98,6 +98,16 @@ describe('DynamoDbAccessTokenPersistence', () => {
     expect(item?.expiresAt).toBeGreaterThan(long.expiresAt / 1000);
     expect((await persistence.read()).token).toEqual(long);
   });
+
+  it('names each time with its unit: the token expiry in milliseconds, the TTL attribute in seconds', async () => {
+    const token = { value: 'units', expiresAt: NOW + 7_200_000 };
+    expect(await persistence.lock('units', NOW, NOW + 5000)).toBe(true);
+    expect(await persistence.save(token, 'units')).toBe(true);
+    const item = must(await storedItem(), 'the token item');
+    expect(item.tokenExpiresAtMs).toBe(token.expiresAt);
+    expect(item.expiresAt).toBe(Math.ceil(token.expiresAt / 1000) + 24 * 60 * 60);
+    expect(Object.keys(item).filter((name) => /ExpiresAt$|Until$/.test(name))).toEqual([]);
+  });
 });
 
 describe('AccessTokenCache on DynamoDB Local', () => {
