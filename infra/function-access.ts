@@ -14,11 +14,7 @@ import { sessionTable } from '../functions/shared/contract/table.js';
  * (the union keeps wildcards out at compile time) and the item kinds each applies to; the stack scopes them to the
  * session table's ARN and, with a `dynamodb:LeadingKeys` condition, to keys starting with those kinds' prefixes.
  */
-type TableAction =
-  | 'dynamodb:GetItem'
-  | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem';
+type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
 
 /** An item kind of the shared table (functions/shared/contract/table.ts `keyPrefixes`). */
 type ItemKind = keyof typeof sessionTable.keyPrefixes;
