@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { ThrottleLimits } from '../functions/shared/contract/throttles.js';
+import { wholeNumberOf } from '../functions/shared/contract/whole-number.js';
 import type { WeChatLoginStackProps } from './stack.js';
 import { stackDefaults } from './stack-defaults.js';
 
@@ -42,8 +43,8 @@ const text = (node: Node, key: ContextKey): string | undefined => {
 const wholeNumber = (node: Node, key: ContextKey, { allowZero = false } = {}): number | undefined => {
   const raw = text(node, key);
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || (!allowZero && value === 0)) {
+  const value = wholeNumberOf(raw);
+  if (value === undefined || (!allowZero && value === 0)) {
     throw new Error(`Context ${key} must be a ${allowZero ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
   }
   return value;

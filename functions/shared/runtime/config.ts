@@ -1,4 +1,5 @@
 import { defaults } from '../contract/defaults.js';
+import { wholeNumberOf } from '../contract/whole-number.js';
 
 /**
  * The one place that reads configuration. Handlers call these at cold start, so a missing or malformed setting
@@ -48,10 +49,11 @@ const optional = (env: Env, name: string): string | undefined => env[name]?.trim
 const positiveInteger = (env: Env, name: string, fallback: number, unit = 'seconds'): number => {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+  const value = wholeNumberOf(raw);
+  if (value === undefined || value <= 0) {
     throw new ConfigError(name, `must be a positive whole number of ${unit}, got "${raw}"`);
   }
-  return Number(raw);
+  return value;
 };
 
 const httpUrl = (env: Env, name: string, fallback: string): string => {
