@@ -1,3 +1,4 @@
+import type { Environment } from 'aws-cdk-lib';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
@@ -30,6 +31,17 @@ const contextKeys = [
   'phoneLimitPerUserPerDay',
   'logRetentionDays',
   'frontDoor',
+  'serviceName',
+  'account',
+  'region',
+  'tags',
+  'tracing',
+  'authorizerReservedConcurrency',
+  'alarmEmail',
+  'alarmTopicArn',
+  'domainName',
+  'certificateArn',
+  'disableExecuteApiEndpoint',
 ] as const;
 
 type ContextKey = (typeof contextKeys)[number];
@@ -75,6 +87,76 @@ const retention = (node: Node): RetentionDays | undefined => {
   return days as RetentionDays;
 };
 
+/** A context key's value is wrong: the message names the key and what it must be. */
+class ContextError extends Error {
+  constructor(
+    readonly key: ContextKey,
+    expectation: string,
+    raw: string
+  ) {
+    super(`Context ${key} must be ${expectation}, got "${raw}"`);
+    this.name = 'ContextError';
+  }
+}
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** `-c tags=Key=Value,Other=Value`: each pair split at its first `=`; keys unique, not `aws:`-prefixed. */
+const tagsFrom = (node: Node): Record<string, string> | undefined => {
+  const raw = text(node, 'tags');
+  if (raw === undefined) return undefined;
+  const expectation = 'Key=Value pairs separated by commas (keys 1-128, values 0-256 characters, no "aws:" prefix)';
+  const tags: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf('=');
+    const key = (at < 0 ? pair : pair.slice(0, at)).trim();
+    const value = at < 0 ? '' : pair.slice(at + 1).trim();
+    const valid = at > 0 && key.length <= 128 && value.length <= 256 && !/^aws:/i.test(key);
+    if (!valid || !TAG_TEXT.test(key) || !TAG_TEXT.test(value) || Object.hasOwn(tags, key)) {
+      throw new ContextError('tags', expectation, raw);
+    }
+    tags[key] = value;
+  }
+  return tags;
+};
+
+/**
+ * The account and region to deploy to: context `account`/`region`, else what the CDK CLI sets from the profile
+ * (CDK_DEFAULT_ACCOUNT/CDK_DEFAULT_REGION). Neither: an environment-agnostic stack (synth needs no credentials).
+ */
+const environmentFrom = (node: Node, env: NodeJS.ProcessEnv): Environment | undefined => {
+  const account = text(node, 'account') ?? (env.CDK_DEFAULT_ACCOUNT?.trim() || undefined);
+  const region = text(node, 'region') ?? (env.CDK_DEFAULT_REGION?.trim() || undefined);
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new ContextError('account', '12 digits', account);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new ContextError('region', 'an AWS region such as ap-east-1', region);
+  }
+  if (account === undefined && region === undefined) return undefined;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+};
+
+/** Where the stack goes and how it is tagged. */
+const deploymentFrom = (node: Node, env: NodeJS.ProcessEnv): Pick<WeChatLoginStackProps, 'env' | 'tags'> => {
+  const environment = environmentFrom(node, env);
+  const tags = tagsFrom(node);
+  return { ...(environment ? { env: environment } : {}), ...(tags ? { tags } : {}) };
+};
+
+/** Alarms, tracing, concurrency and the custom domain: what ops tune. */
+const operationsFrom = (node: Node): Partial<WeChatLoginStackProps> => {
+  const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
+  return {
+    ...optional('serviceName', text(node, 'serviceName')),
+    ...optional('tracing', flag(node, 'tracing')),
+    ...optional('authorizerReservedConcurrency', wholeNumber(node, 'authorizerReservedConcurrency')),
+    ...optional('alarmEmail', text(node, 'alarmEmail')),
+    ...optional('alarmTopicArn', text(node, 'alarmTopicArn')),
+    ...optional('domainName', text(node, 'domainName')?.toLowerCase()),
+    ...optional('certificateArn', text(node, 'certificateArn')),
+    ...optional('disableExecuteApiEndpoint', flag(node, 'disableExecuteApiEndpoint')),
+  };
+};
+
 interface AppSettings {
   readonly stackName: string;
   readonly props: WeChatLoginStackProps;
@@ -82,7 +164,7 @@ interface AppSettings {
   readonly frontDoor: boolean;
 }
 
-const settingsFromContext = (node: Node): AppSettings => {
+const settingsFromContext = (node: Node, env: NodeJS.ProcessEnv = process.env): AppSettings => {
   // Optional here: without it the stack declares a WeChatAppId parameter that CloudFormation requires at deploy.
   const wechatAppId = text(node, 'wechatAppId');
   const cacheSeconds = wholeNumber(node, 'authorizerCacheTtlSeconds', { allowZero: true });
@@ -111,6 +193,8 @@ const settingsFromContext = (node: Node): AppSettings => {
       ...(loginLimitPerIpPerMinute ? { loginLimitPerIpPerMinute } : {}),
       ...(phoneLimitPerUserPerDay ? { phoneLimitPerUserPerDay } : {}),
       ...(logRetention ? { logRetention } : {}),
+      ...operationsFrom(node),
+      ...deploymentFrom(node, env),
     },
   };
 };

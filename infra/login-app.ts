@@ -28,7 +28,8 @@ const addLoginStacks = (app: App, env: NodeJS.ProcessEnv = process.env): AppSett
     new WeChatLoginStack(app, settings.stackName, settings.props);
     return settings;
   }
-  const environment = deployEnvironment(app, env);
+  // -c account/-c region (context.ts) win over the profile's defaults.
+  const environment = settings.props.env?.region ? settings.props.env : deployEnvironment(app, env);
   const waf = new WeChatLoginFrontDoorWafStack(app, `${settings.stackName}FrontDoorWaf`, {
     env: { ...environment, region: 'us-east-1' },
   });

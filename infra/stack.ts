@@ -8,13 +8,15 @@ import type { SessionApi } from './constructs/session-api.js';
 import { WeChatLoginApi } from './constructs/wechat-login-api.js';
 import type { WeChatLoginApiProps } from './constructs/wechat-login-api-props.js';
 import { exportedOutputNames, exportedParameterNames } from './exported-names.js';
+import { addOperations, type OperationsSettings } from './operations.js';
 
-interface WeChatLoginStackProps extends StackProps, WeChatLoginApiProps {}
+interface WeChatLoginStackProps extends StackProps, WeChatLoginApiProps, OperationsSettings {}
 
 /**
  * The login backend as a deployable stack: a `WeChatLoginApi`, plus what other teams' stacks need to plug into it —
  * the API id, the authorizer id and the URL, as outputs (`ApiId`, `AuthorizerId`, `ApiUrl`) and as SSM String
- * parameters under `/wechat-login/<stackName>/` (what `WeChatLoginApi.fromStackName` reads).
+ * parameters under `/wechat-login/<stackName>/` (what `WeChatLoginApi.fromStackName` reads) — and what ops need to
+ * run it: alarms, a dashboard and, when configured, a custom domain (infra/operations.ts).
  */
 class WeChatLoginStack extends Stack {
   readonly loginApi: WeChatLoginApi;
@@ -34,6 +36,7 @@ class WeChatLoginStack extends Stack {
     this.loginApi = new WeChatLoginApi(this, 'Default', props);
     ({ table: this.table, appSecret: this.appSecret, functions: this.functions, api: this.api } = this.loginApi);
     this.publishIds();
+    addOperations(this, props, this.loginApi);
     if (this.loginApi.frontDoor) {
       new CfnOutput(this, 'FrontDoorUrl', {
         description: 'CloudFront URL of the WAF front door: what clients call (the execute-api URL refuses them)',

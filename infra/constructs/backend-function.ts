@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -28,6 +29,17 @@ interface BackendFunctionProps {
   readonly appSecret: AppSecret;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Lambda active tracing (X-Ray): a trace per sampled invocation, with the init phase and the invocation's
+   * duration. Only Lambda's own segments: the AWS SDK is not instrumented (README, Operations).
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * Concurrency reserved for this function out of the account's regional quota; it also caps the function there.
+   * @default - none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -54,6 +66,7 @@ class BackendFunction extends Construct {
     this.grantTable(props);
     if (readsAppSecret(props.access)) this.grantAppSecret(props.appSecret);
     this.fn = this.createFunction(props);
+    acknowledgeFindings(this.fn, this.role, props.tracing !== false);
   }
 
   private grantTable({ access, table }: BackendFunctionProps): void {
@@ -76,7 +89,8 @@ class BackendFunction extends Construct {
     appSecret.secret.encryptionKey?.grantDecrypt(this.role);
   }
 
-  private createFunction({ name, sizing, environment }: BackendFunctionProps): NodejsFunction {
+  private createFunction(props: BackendFunctionProps): NodejsFunction {
+    const { name, sizing, environment } = props;
     return new NodejsFunction(this, 'Function', {
       description: `${name}: functions/${name}/handler.ts`,
       entry: handlerEntry(name),
@@ -88,12 +102,42 @@ class BackendFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...environment, ...runtimeEnvironment },
+      tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       bundling: lambdaBundling(),
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
     });
   }
 }
+
+/** cdk-nag findings that do not apply to a function API Gateway invokes synchronously, or that tracing implies. */
+const acknowledgeFindings = (fn: NodejsFunction, role: Role, tracing: boolean): void => {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'API Gateway invokes this function synchronously and returns its failure to the caller; a dead-letter queue ' +
+      'only receives failed asynchronous invocations, so it would stay empty.',
+  });
+  if (tracing) {
+    // Tracing.ACTIVE grants xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level ' +
+        'permissions (the X-Ray service authorization reference lists "*" as their only resource).',
+    });
+  } else {
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'The deployer switched active tracing off with -c tracing=false (tracing is on by default); errors and ' +
+        'latency stay visible through the alarms, the dashboard and the structured logs.',
+    });
+  }
+};
 
 export type { BackendFunctionProps };
 export { BackendFunction };

@@ -1,7 +1,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { DeployedVariable } from '../../functions/shared/contract/deployed-variables.js';
-import { functionNames } from '../../functions/shared/contract/routes.js';
+import { AUTHORIZER_FUNCTION, functionNames } from '../../functions/shared/contract/routes.js';
 import { accessOf, assertAccessCovers, type FunctionAccess, variablesOf } from '../function-access.js';
 import { sizingOf } from '../function-sizing.js';
 import { pascalCase } from '../naming.js';
@@ -32,6 +32,12 @@ const configValuesOf = (input: LoginFunctionsInput): Readonly<Record<DeployedVar
   PHONE_LIMIT_PER_USER_PER_DAY: String(input.settings.phoneLimitPerUserPerDay),
 });
 
+/** Only the authorizer gets reserved concurrency, and only when the deployer asks for it. */
+const reservedConcurrencyOf = (name: string, settings: LoginApiSettings): { reservedConcurrentExecutions?: number } =>
+  name === AUTHORIZER_FUNCTION && settings.authorizerReservedConcurrency !== undefined
+    ? { reservedConcurrentExecutions: settings.authorizerReservedConcurrency }
+    : {};
+
 /**
  * One function per entry of functions/shared/contract/routes.ts plus the authorizer, each with the access its
  * infra/function-access.ts entry declares and the variables of the config readers its handler calls. Fails the
@@ -57,6 +63,8 @@ const createLoginFunctions = (scope: Construct, input: LoginFunctionsInput): Map
       appSecret: input.appSecret,
       logRetention: input.settings.logRetention,
       removalPolicy: input.settings.removalPolicy,
+      tracing: input.settings.tracing,
+      ...reservedConcurrencyOf(name, input.settings),
     });
     functions.set(name, backendFunction);
   }

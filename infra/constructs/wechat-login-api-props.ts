@@ -101,6 +101,20 @@ interface WeChatLoginApiProps {
    * @default - functions/shared/contract/defaults.ts (`wechat-login`)
    */
   readonly serviceName?: string;
+  /**
+   * Lambda active tracing (X-Ray) on every function.
+   *
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * Concurrency reserved for the authorizer out of the account's regional quota (it also caps the authorizer there).
+   * Without it, a runaway business Lambda can take the whole quota, starve the authorizer and turn every protected
+   * route into 500s (README, Operations).
+   *
+   * @default - none: the authorizer shares the account's unreserved concurrency
+   */
+  readonly authorizerReservedConcurrency?: number;
 }
 
 /** The props with every default applied and every value checked. */
@@ -117,6 +131,8 @@ interface LoginApiSettings {
   readonly phoneLimitPerUserPerDay: number;
   readonly logRetention: RetentionDays;
   readonly serviceName: string;
+  readonly tracing: boolean;
+  readonly authorizerReservedConcurrency: number | undefined;
 }
 
 const WECHAT_APP_ID_PATTERN = '^wx[0-9a-fA-F]{16}$';
@@ -189,6 +205,11 @@ const loginApiSettings = (scope: IConstruct, props: WeChatLoginApiProps): LoginA
   ...clientLimits(scope, props),
   logRetention: props.logRetention ?? stackDefaults.logRetention,
   serviceName: props.serviceName ?? defaults.serviceName,
+  tracing: props.tracing ?? true,
+  authorizerReservedConcurrency:
+    props.authorizerReservedConcurrency === undefined
+      ? undefined
+      : positiveWholeNumber(scope, 'authorizerReservedConcurrency', props.authorizerReservedConcurrency),
 });
 
 export type { LoginApiSettings, WeChatLoginApiProps };

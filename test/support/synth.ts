@@ -1,17 +1,28 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { repoRoot } from '../../infra/bundling.js';
 import { WeChatLoginStack, type WeChatLoginStackProps } from '../../infra/stack.js';
 
 /**
  * Builds the stack for assertions without bundling any code: the bundling-stacks context lists no stack, so
  * NodejsFunction skips esbuild and the synth takes seconds. test/integration/infra/bundle.test.ts proves the real bundling.
  * CDK's built-in CloudFormation schema validation (a WebAssembly engine, seconds per synth) is left to the one
- * full-app synth in test/unit/infra/app.test.ts.
+ * full-app synth in test/unit/infra/app.test.ts. The feature flags are cdk.json's, as in a deploy.
  */
 const APP_ID = 'wx1234567890abcdef';
 
+/** cdk.json's context: the feature flags `cdk deploy` synthesizes with, so the tests see the same template. */
+const cdkJsonContext = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
+
 const buildStack = (props: Partial<WeChatLoginStackProps> = {}): WeChatLoginStack => {
-  const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] },
+  });
   return new WeChatLoginStack(app, 'TestStack', { wechatAppId: APP_ID, ...props });
 };
 
@@ -79,4 +90,16 @@ const tableGrantsIn = (statements: Statement[], tableId: string) =>
     .sort(byJson);
 
 export type { Json, Resource, Statement };
-export { APP_ID, actionsOn, asArray, buildStack, byJson, refersTo, resourcesOf, statementsOf, synth, tableGrantsIn };
+export {
+  APP_ID,
+  actionsOn,
+  asArray,
+  buildStack,
+  byJson,
+  cdkJsonContext,
+  refersTo,
+  resourcesOf,
+  statementsOf,
+  synth,
+  tableGrantsIn,
+};
