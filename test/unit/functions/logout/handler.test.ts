@@ -40,7 +40,7 @@ describe('POST /logout', () => {
     const phone = await sessions.create(identity);
     const tablet = await sessions.create(identity);
     await logout(logoutEvent(phone.sessionId), lambdaContext('logout'));
-    expect(await sessions.authorize(tablet.sessionId)).toEqual({ openid: 'oUser1' });
+    expect(await sessions.authorize(tablet.sessionId)).toEqual({ openid: 'oUser1', expiresAt: expect.any(Number) });
   });
 
   it('answers 204 again for a session already gone (idempotent)', async () => {
