@@ -104,7 +104,7 @@ class FrontDoorWebAcl extends Construct {
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
-      description: 'WeChat login front door: IP reputation, per-IP rate limits (tight on POST /login)',
+      description: 'WeChat login front door: IP reputation list, per-IP rate limits, tighter on POST /login',
       visibilityConfig: visibility('WeChatLoginFrontDoor'),
       customResponseBodies: {
         [TOO_MANY_REQUESTS_BODY]: { contentType: 'APPLICATION_JSON', content: '{"message":"Too Many Requests"}' },

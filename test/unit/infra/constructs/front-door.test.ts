@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -6,6 +10,7 @@ import {
   ORIGIN_VERIFY_HEADER,
   ORIGIN_VERIFY_STAGE_VARIABLE,
 } from '../../../../functions/shared/contract/front-door.js';
+import { repoRoot } from '../../../../infra/bundling.js';
 import { FrontDoorWebAcl } from '../../../../infra/constructs/front-door-web-acl.js';
 import { WeChatLoginFrontDoorWafStack } from '../../../../infra/front-door-waf-stack.js';
 import { addLoginStacks } from '../../../../infra/login-app.js';
@@ -42,7 +47,36 @@ type Json = any;
 type Rule = { Name: string; Statement: Record<string, Json>; Action?: unknown; OverrideAction?: unknown };
 const rulesOf = (template: Template): Rule[] => only(template, 'AWS::WAFv2::WebACL').Properties!.Rules as Rule[];
 
+/** `cdk synth -c frontDoor=true` as the CLI runs infra/app.ts: cdk-nag and CloudFormation schema validation on. */
+const synthAppWithFrontDoor = () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-front-door-'));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'infra/app.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CDK_OUTDIR: outdir,
+      CDK_DEFAULT_REGION: 'ap-east-1',
+      CDK_CONTEXT_JSON: JSON.stringify({
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+        'aws:cdk:bundling-stacks': [],
+        frontDoor: 'true',
+        wechatAppId: APP_ID,
+      }),
+    },
+  });
+  rmSync(outdir, { recursive: true, force: true });
+  return run;
+};
+
 describe('the WAF front door (-c frontDoor=true)', () => {
+  it('synthesizes as the CDK CLI runs the app, passing cdk-nag and CloudFormation schema validation', () => {
+    const run = synthAppWithFrontDoor();
+    expect(run.stderr).not.toMatch(/AwsSolutions-|CloudFormation Validate|ERROR/);
+    expect(run.status).toBe(0);
+  }, 180_000);
+
   it('puts a CLOUDFRONT-scope web ACL in a companion stack in us-east-1, deployed before the login stack', () => {
     const { waf, login } = frontDoorApp();
     expect(waf?.region).toBe('us-east-1');
