@@ -94,5 +94,5 @@ describe('examples/orders: another team’s CDK app', () => {
       .map((entry) => readdirSync(path.join(outdir, entry)))
       .find((files) => files.includes('get_order.py'));
     expect(pythonAsset).toEqual(['get_order.py']);
-  });
+  }, 120_000);
 });
