@@ -22,6 +22,7 @@ const contextKeys = [
   'sessionTtlSeconds',
   'sessionMaxAgeSeconds',
   'wechatApiBaseUrl',
+  'wechatApiBaseUrls',
   'authorizerCacheTtlSeconds',
   'throttleRateLimit',
   'throttleBurstLimit',
@@ -176,6 +177,10 @@ const settingsFromContext = (node: Node, env: NodeJS.ProcessEnv = process.env): 
   const wechatApiBaseUrl = text(node, 'wechatApiBaseUrl');
   const loginLimitPerIpPerMinute = wholeNumber(node, 'loginLimitPerIpPerMinute');
   const phoneLimitPerUserPerDay = wholeNumber(node, 'phoneLimitPerUserPerDay');
+  // Comma-separated on the command line; cdk.json may hold an array (String() joins it with commas).
+  const wechatApiBaseUrls = text(node, 'wechatApiBaseUrls')
+    ?.split(',')
+    .map((entry) => entry.trim());
   return {
     stackName: text(node, 'stackName') ?? DEFAULT_STACK_NAME,
     frontDoor: flag(node, 'frontDoor') ?? false,
@@ -187,6 +192,7 @@ const settingsFromContext = (node: Node, env: NodeJS.ProcessEnv = process.env): 
       ...(sessionTtlSeconds ? { sessionTtlSeconds } : {}),
       ...(sessionMaxAgeSeconds ? { sessionMaxAgeSeconds } : {}),
       ...(wechatApiBaseUrl ? { wechatApiBaseUrl } : {}),
+      ...(wechatApiBaseUrls ? { wechatApiBaseUrls } : {}),
       ...(cacheSeconds !== undefined ? { authorizerCacheTtl: Duration.seconds(cacheSeconds) } : {}),
       throttle: throttle(node, 'throttleRateLimit', 'throttleBurstLimit', stackDefaults.throttle),
       loginThrottle: throttle(node, 'loginThrottleRateLimit', 'loginThrottleBurstLimit', stackDefaults.loginThrottle),

@@ -1,8 +1,14 @@
 import { defaults } from '../functions/shared/contract/defaults.js';
 
 /**
- * Memory and timeout per function. Most functions take the default; the two with a reason to differ say why.
- * A function not listed here gets the default, so adding a function needs no entry.
+ * Memory and timeout per function: the one sizing source the stack and the twin read. Most functions take the
+ * default; those with a reason to differ say why. A function not listed here gets the default, so adding a function
+ * needs no entry.
+ *
+ * The timeout is also each invocation's time budget (functions/shared/runtime/time-budget.ts): at run time the
+ * functions read what is left of it from the Lambda context, keep defaults.budgetSafetyMarginMs for answering, and
+ * bound every WeChat attempt and DynamoDB call by the rest. So these numbers only decide how much work fits, never
+ * whether the function answers.
  */
 interface FunctionSizing {
   readonly memorySizeMb: number;
@@ -19,7 +25,17 @@ const API_GATEWAY_AUTHORIZER_TIMEOUT_SECONDS = 10;
  */
 const defaultSizing: FunctionSizing = { memorySizeMb: 256, timeoutSeconds: 5 };
 
-const wechatCallBudgetSeconds = Math.ceil((2 * defaults.wechatTimeoutMs + defaults.wechatBusyRetryDelayMs) / 1000);
+/**
+ * Two full WeChat attempts (the first host hanging to its cap, then the next host; or one retry on errcode -1 after
+ * its pause), the reserve kept for the DynamoDB work after WeChat, and the safety margin.
+ */
+const wechatCallBudgetSeconds = Math.ceil(
+  (2 * defaults.wechatTimeoutMs +
+    defaults.wechatBusyRetryDelayMs +
+    defaults.wechatReserveMs +
+    defaults.budgetSafetyMarginMs) /
+    1000
+);
 
 /**
  * A WeChat call that needs the access_token: waiting for (or doing) a token refresh, the call itself, and after a
@@ -29,11 +45,10 @@ const accessTokenCallBudgetSeconds = Math.ceil((defaults.accessTokenMaxWaitMs + 
 
 const sizingOverrides: Readonly<Record<string, Partial<FunctionSizing>>> = {
   /**
-   * Two WeChat calls at most (one retry on errcode -1), each bounded by the client's timeout, plus the secret fetch
-   * and the DynamoDB write: about 7 s in the worst case, so 10 s leaves headroom without holding a stuck
-   * invocation for long.
+   * Login must answer even when the first host hangs and the second answers: two WeChat attempts, the reserve for
+   * the session write and the margin (8 s), plus the secret fetch: 10 s, without holding a stuck invocation long.
    */
-  login: { timeoutSeconds: wechatCallBudgetSeconds + 3 },
+  login: { timeoutSeconds: wechatCallBudgetSeconds + 2 },
   /**
    * Well under API Gateway's authorizer timeout, so a slow DynamoDB read ends as a Lambda error (API Gateway answers
    * 500: never allow, never deny) while the client still gets an answer quickly; long enough for one SDK retry.

@@ -5,6 +5,7 @@ import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
 import { cameThroughFrontDoor } from '../shared/http/origin-verify.js';
 import { readSessionConfig } from '../shared/runtime/config.js';
+import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { unionidField } from '../shared/sessions/identity.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
 
@@ -19,9 +20,9 @@ type AuthorizerResult = { isAuthorized: true; context: AuthorizerContext } | { i
  * request, so it stays a plain function. A storage failure is thrown, so API Gateway answers 500: a deny would send
  * every client into re-login at once, and an allow would let anyone in.
  */
-const createHandler =
-  (sessions: Pick<SessionStore, 'authorize'>) =>
-  async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+const createHandler = (sessions: Pick<SessionStore, 'authorize'>) =>
+  // Its DynamoDB calls end with the invocation's time budget: a thrown error before Lambda's own timeout.
+  withTimeBudget(async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
     // With the WAF front door on, a request that skipped CloudFront is refused before the session is looked at.
     if (!cameThroughFrontDoor(event)) return { isAuthorized: false };
     const sessionId = event.identitySource?.[0] ?? sessionIdOf(event);
@@ -35,7 +36,7 @@ const createHandler =
         [SESSION_EXPIRES_CONTEXT_KEY]: new Date(caller.expiresAt * 1000).toISOString(),
       },
     };
-  };
+  });
 
 const handler = createHandler(createSessionStore(readSessionConfig()));
 

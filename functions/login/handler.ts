@@ -5,12 +5,13 @@ import { createLoginLimit } from '../shared/composition-roots/limits.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
 import { createWeChatClient } from '../shared/composition-roots/wechat-client.js';
 import { sourceIpOf } from '../shared/http/caller.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { answerBeforeTimeout, bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
 import { requireFrontDoor } from '../shared/http/origin-verify.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
 import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { createDocumentClient } from '../shared/runtime/dynamodb.js';
+import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { DynamoDbSessionPersistence } from '../shared/sessions/dynamodb-session-persistence.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
 import type { WeChatClient } from '../shared/wechat/client.js';
@@ -24,20 +25,22 @@ interface LoginDependencies {
 
 /** POST /login: wx.login() code in, our own session id out. session_key never leaves the server. */
 const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
     .use(httpErrors())
     // With the WAF front door on, a request that skipped CloudFront gets 403 before anything is counted or called.
     .use(requireFrontDoor())
     .use(bodySizeLimit(CODE_BODY_MAX_BYTES))
     // Parse whatever the Content-Type says (fetch without a header sends text/plain): not JSON is a 400 either way.
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
-    .handler(async (event) => {
-      const { code } = codeBody(event.body, '{"code": "<wx.login code>"}');
-      await attempts.take(sourceIpOf(event));
-      const identity = await wechat.exchangeCode(code);
-      const session = await sessions.create(identity);
-      return json(200, { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() });
-    });
+    .handler(
+      withTimeBudget(async (event: APIGatewayProxyEventV2) => {
+        const { code } = codeBody(event.body, '{"code": "<wx.login code>"}');
+        await attempts.take(sourceIpOf(event));
+        const identity = await wechat.exchangeCode(code);
+        const session = await sessions.create(identity);
+        return json(200, { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() });
+      })
+    );
 
 const sessionConfig = readSessionConfig();
 const db = createDocumentClient(sessionConfig);

@@ -4,9 +4,10 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createPhoneNumbers } from '../shared/composition-roots/session-key-services.js';
 import type { AuthorizedEvent } from '../shared/http/caller.js';
 import { callerOf } from '../shared/http/caller.js';
-import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
+import { answerBeforeTimeout, bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import { readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import type { PhoneNumbers } from '../shared/session-key/phone-numbers.js';
 
 interface PhoneDependencies {
@@ -15,16 +16,18 @@ interface PhoneDependencies {
 
 /** POST /wx/phone: a getPhoneNumber button code in, WeChat's `phone_info` out. Nothing is stored. */
 const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
-  middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
+  middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
     .use(httpErrors())
     .use(bodySizeLimit(CODE_BODY_MAX_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
-    .handler(async (event) => {
-      // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
-      callerOf(event);
-      const { code } = codeBody(event.body, '{"code": "<code from the getPhoneNumber button>"}');
-      return json(200, await phoneNumbers.lookup(code));
-    });
+    .handler(
+      withTimeBudget(async (event: AuthorizedEvent) => {
+        // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
+        callerOf(event);
+        const { code } = codeBody(event.body, '{"code": "<code from the getPhoneNumber button>"}');
+        return json(200, await phoneNumbers.lookup(code));
+      })
+    );
 
 const handler = createHandler({ phoneNumbers: createPhoneNumbers(readTableConfig(), readWeChatConfig()) });
 

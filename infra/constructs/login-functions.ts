@@ -25,7 +25,7 @@ const configValuesOf = (input: LoginFunctionsInput): Readonly<Record<DeployedVar
   TABLE_NAME: input.table.tableName,
   WECHAT_APP_ID: input.wechatAppId,
   WECHAT_APP_SECRET_ARN: input.appSecret.secret.secretArn,
-  WECHAT_API_BASE_URL: input.settings.wechatApiBaseUrl,
+  WECHAT_API_BASE_URLS: input.settings.wechatApiBaseUrls.join(','),
   SESSION_TTL_SECONDS: String(input.settings.sessionTtlSeconds),
   SESSION_MAX_AGE_SECONDS: String(input.settings.sessionMaxAgeSeconds),
   LOGIN_LIMIT_PER_IP_PER_MINUTE: String(input.settings.loginLimitPerIpPerMinute),

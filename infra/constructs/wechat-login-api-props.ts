@@ -45,11 +45,19 @@ interface WeChatLoginApiProps {
    */
   readonly sessionMaxAgeSeconds?: number;
   /**
-   * WeChat API host.
+   * One WeChat API host (`https:` only): the same as `wechatApiBaseUrls` with one entry. Give this or
+   * `wechatApiBaseUrls`, not both.
    *
-   * @default 'https://api.weixin.qq.com'
+   * @default - the hosts of `wechatApiBaseUrls`' default
    */
   readonly wechatApiBaseUrl?: string;
+  /**
+   * WeChat API hosts in order of preference (`https:` only: the app secret travels in the requests). The functions
+   * fail over to the next host when one gives no answer, and prefer the next one for a while after a failure.
+   *
+   * @default - https://api.weixin.qq.com, then https://api2.weixin.qq.com (WeChat's disaster-recovery host)
+   */
+  readonly wechatApiBaseUrls?: readonly string[];
   /**
    * How long API Gateway caches the authorizer's answer per session id: a cached allow outlives logout and expiry by
    * up to this long; no cache costs one authorizer call and one DynamoDB read per protected request. At most 1 hour.
@@ -123,7 +131,8 @@ interface LoginApiSettings {
   readonly removalPolicy: RemovalPolicy;
   readonly sessionTtlSeconds: number;
   readonly sessionMaxAgeSeconds: number;
-  readonly wechatApiBaseUrl: string;
+  /** WeChat's hosts in order of preference, all https:. */
+  readonly wechatApiBaseUrls: readonly string[];
   readonly authorizerCacheTtl: Duration;
   readonly throttle: ThrottleLimits;
   readonly loginThrottle: ThrottleLimits;
@@ -193,12 +202,40 @@ const validCacheTtl = (scope: IConstruct, ttl: Duration): Duration => {
   return ttl;
 };
 
+const isHttps = (url: string): boolean => {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+/** The WeChat hosts, https: only (the app secret travels in the requests; http: is for the twin and tests). */
+const wechatHosts = (scope: IConstruct, props: WeChatLoginApiProps): readonly string[] => {
+  if (props.wechatApiBaseUrl !== undefined && props.wechatApiBaseUrls !== undefined) {
+    throw new ValidationError('Give wechatApiBaseUrls or wechatApiBaseUrl, not both', scope);
+  }
+  const key = props.wechatApiBaseUrls !== undefined ? 'wechatApiBaseUrls' : 'wechatApiBaseUrl';
+  const hosts =
+    props.wechatApiBaseUrls ?? (props.wechatApiBaseUrl ? [props.wechatApiBaseUrl] : defaults.wechatApiBaseUrls);
+  if (hosts.length === 0) throw new ValidationError(`${key} must name at least one WeChat host`, scope);
+  const refused = hosts.find((host) => !isHttps(host));
+  if (refused !== undefined) {
+    throw new ValidationError(
+      `${key} must be https: URLs only (the app secret travels in the requests; http: is for the local twin and ` +
+        `tests), got "${refused}"`,
+      scope
+    );
+  }
+  return hosts.map((host) => host.replace(/\/+$/, ''));
+};
+
 /** Applies the defaults and checks every value, failing the synth with an error that names `scope`. */
 const loginApiSettings = (scope: IConstruct, props: WeChatLoginApiProps): LoginApiSettings => ({
   wechatAppId: validAppId(scope, props.wechatAppId),
   removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
   ...sessionLifetimes(scope, props),
-  wechatApiBaseUrl: props.wechatApiBaseUrl ?? defaults.wechatApiBaseUrl,
+  wechatApiBaseUrls: wechatHosts(scope, props),
   authorizerCacheTtl: validCacheTtl(scope, props.authorizerCacheTtl ?? stackDefaults.authorizerCacheTtl),
   throttle: validThrottle(scope, 'throttle', props.throttle ?? stackDefaults.throttle),
   loginThrottle: validThrottle(scope, 'loginThrottle', props.loginThrottle ?? stackDefaults.loginThrottle),

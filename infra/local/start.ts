@@ -61,7 +61,7 @@ const startBackingServices = async (settings: TwinSettings): Promise<void> => {
     },
   });
   await ensureSessionTable(client, required(env, 'TABLE_NAME'));
-  if (!env.WECHAT_API_BASE_URL) {
+  if (!env.WECHAT_API_BASE_URL && !env.WECHAT_API_BASE_URLS) {
     started.stub = await startWeChatStub({
       appId: required(env, 'WECHAT_APP_ID'),
       appSecret: required(env, 'WECHAT_APP_SECRET'),
@@ -147,7 +147,7 @@ const banner = (url: string, settings: TwinSettings, localEntries: readonly Loca
     `Local API ready on ${url}`,
     `  DynamoDB:   ${env.DYNAMODB_ENDPOINT}${started.dynamodb ? ' (DynamoDB Local, in memory, 127.0.0.1 only)' : ''}`,
     `  Table:      ${env.TABLE_NAME}`,
-    `  WeChat:     ${env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
+    `  WeChat:     ${env.WECHAT_API_BASE_URLS ?? env.WECHAT_API_BASE_URL}${started.stub ? ' (stub: `alice.1` and `alice.2` log in one user; `invalid*` and `errcode<N>*` codes fail; README, The WeChat stub)' : ''}`,
     `  Authorizer cache: ${settings.authorizerCacheTtlSeconds > 0 ? `${settings.authorizerCacheTtlSeconds} s` : 'off'}`,
     `  Client IP:  ${settings.trustForwardedFor ? 'first X-Forwarded-For entry (TRUST_X_FORWARDED_FOR=true)' : 'the socket'}`,
     `  Throttles:  ${throttleText(settings.throttles.default)} per route, ${throttleText(settings.throttles.openRoutes)} on open routes`,

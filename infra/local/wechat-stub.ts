@@ -14,6 +14,10 @@ import { createStubServerApi, failure, type StubServerApiStats } from './wechat-
  * gets errcode N every time (`errcode40226.1`: high-risk user, `errcode45011.1`: rate limit, `errcode-1.1`: busy),
  * and `errcode<N>once` only the first time it is used, then logs in normally (`errcode-1once.bob`).
  * It also serves stable_token, checksession and getuserphonenumber (see wechat-stub-server-api.ts).
+ * To play a host that gives no WeChat answer (for failover), `setFault` (or `POST /stub/fault {"mode": ...}`) makes
+ * every WeChat API request hang (`hang`), get an nginx-style HTML 502 (`html502`), have its connection reset
+ * (`reset`), or be refused because the stub stops listening (`refuse`; `setFault(undefined)` listens again on the
+ * same port).
  */
 interface WeChatStubOptions {
   appId: string;
@@ -22,9 +26,15 @@ interface WeChatStubOptions {
   host?: string;
 }
 
+/** How the stub fails to answer, or undefined to answer normally. */
+type StubFault = 'hang' | 'html502' | 'reset' | 'refuse' | undefined;
+
 interface RunningWeChatStub {
   baseUrl: string;
   server: Server;
+  /** Every WeChat API request that arrived, faulted or not (serverApi.stats counts those that were answered). */
+  requests: () => number;
+  setFault: (fault: StubFault) => Promise<void>;
   /** The newest session_key handed out per openid: lets tests and tools act as WeChat would. */
   latestSessionKeys: Map<string, string>;
   /** Call counts of every API (code2Session included), and expiring the current token as WeChat may at any time. */
@@ -84,12 +94,53 @@ const readJsonBody = async (req: IncomingMessage): Promise<unknown> => {
   }
 };
 
-const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeChatStub> => {
-  const latestSessionKeys = new Map<string, string>();
+/** Plays `fault` on a request; true when it did (the request gets no WeChat answer). */
+const playFault = (fault: StubFault, res: ServerResponse): boolean => {
+  if (fault === 'hang' || fault === 'refuse') return true;
+  if (fault === 'reset') {
+    res.socket?.destroy();
+    return true;
+  }
+  if (fault === 'html502') {
+    res.writeHead(502, { 'content-type': 'text/html' });
+    res.end('<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>');
+    return true;
+  }
+  return false;
+};
+
+const listen = (server: Server, port: number, host: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+interface StubState {
+  fault: StubFault;
+  requests: number;
+}
+
+/** The stub's request handler: the fault switch, jscode2session, then the access_token APIs. */
+const createStubHandler = (
+  options: WeChatStubOptions,
+  latestSessionKeys: Map<string, string>,
+  state: StubState,
+  setFault: (fault: StubFault) => Promise<void>
+) => {
   const serverApi = createStubServerApi(options, latestSessionKeys);
   const jscode2session = createJsCode2Session(options, latestSessionKeys, serverApi.stats);
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub');
+    if (req.method === 'POST' && url.pathname === '/stub/fault') {
+      const { mode } = ((await readJsonBody(req)) ?? {}) as { mode?: StubFault };
+      await setFault(mode);
+      return replyJson(res, { ok: true });
+    }
+    state.requests += 1;
+    if (playFault(state.fault, res)) return;
     if (req.method === 'GET' && url.pathname === '/sns/jscode2session') {
       return replyJson(res, jscode2session(url.searchParams));
     }
@@ -101,15 +152,37 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  };
+  return { handle, serverApi };
+};
+
+/** Switches the fault; `refuse` stops listening (dropping kept-alive connections), anything else listens again. */
+const faultSwitch = (server: Server, state: StubState, listenAgain: () => Promise<void>) => async (next: StubFault) => {
+  if (next === 'refuse' && server.listening) {
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
+  }
+  if (next !== 'refuse' && !server.listening) await listenAgain();
+  state.fault = next;
+};
+
+const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeChatStub> => {
+  const latestSessionKeys = new Map<string, string>();
+  const state: StubState = { fault: undefined, requests: 0 };
+  const host = options.host ?? '127.0.0.1';
+  let port = options.port ?? 0;
+  const server = createServer();
+  const setFault = faultSwitch(server, state, () => listen(server, port, host));
+  const { handle, serverApi } = createStubHandler(options, latestSessionKeys, state, setFault);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => void handle(req, res));
+  await listen(server, port, host);
+  port = (server.address() as AddressInfo).port;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     server,
+    requests: () => state.requests,
+    setFault,
     latestSessionKeys,
     serverApi: { stats: serverApi.stats, expireCurrentToken: serverApi.expireCurrentToken },
     stop: () =>
@@ -120,5 +193,5 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
   };
 };
 
-export type { RunningWeChatStub, WeChatStubOptions };
+export type { RunningWeChatStub, StubFault, WeChatStubOptions };
 export { startWeChatStub };

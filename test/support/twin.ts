@@ -39,7 +39,14 @@ const startTwin = async (env: Record<string, string> = {}, options: StartTwinOpt
     TABLE_NAME: tableName,
   };
   // The test run's own settings must not leak into the twin: it makes its own stub and app identity.
-  for (const name of ['WECHAT_API_BASE_URL', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'DYNAMODB_ENDPOINT']) {
+  for (const name of [
+    'WECHAT_API_BASE_URL',
+    'WECHAT_API_BASE_URLS',
+    'WECHAT_HOST_BREAKER_SECONDS',
+    'WECHAT_APP_ID',
+    'WECHAT_APP_SECRET',
+    'DYNAMODB_ENDPOINT',
+  ]) {
     if (!(name in env)) delete childEnv[name];
   }
   if (!options.ownDynamoDb && !env.DYNAMODB_ENDPOINT) childEnv.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');

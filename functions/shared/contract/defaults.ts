@@ -6,9 +6,38 @@ const defaults = {
   sessionTtlSeconds: 7 * 24 * 60 * 60,
   /** Absolute cap from login, however busy the session. */
   sessionMaxAgeSeconds: 30 * 24 * 60 * 60,
+  /** The single-host default, kept for WECHAT_API_BASE_URL's documentation; the list below is what is used. */
   wechatApiBaseUrl: 'https://api.weixin.qq.com',
-  /** Bound on one WeChat call; the login Lambda's own timeout leaves room for one retry after it. */
+  /** WeChat's hosts in order of preference: the general host, then its documented disaster-recovery host. */
+  wechatApiBaseUrls: ['https://api.weixin.qq.com', 'https://api2.weixin.qq.com'],
+  /**
+   * The host circuit breaker's window: after a host gave no answer (refused, reset, timed out, an error page), each
+   * warm Lambda prefers the next host for this long, then tries the first again. WECHAT_HOST_BREAKER_SECONDS.
+   */
+  wechatHostBreakerSeconds: 30,
+  /** Cap on one WeChat attempt (one host); the invocation's time budget may allow less, never more. */
   wechatTimeoutMs: 3000,
+  /** No WeChat attempt starts with less time than this left in the budget: it could not finish. */
+  wechatMinAttemptMs: 500,
+  /**
+   * Kept free of WeChat attempts at the end of the budget: the DynamoDB work after a WeChat reply (login's session
+   * write) must still fit.
+   */
+  wechatReserveMs: 1000,
+  /**
+   * The invocation's time budget ends this long before Lambda's timeout (context.getRemainingTimeInMillis()): every
+   * WeChat and DynamoDB call is aborted by then, leaving time to map the error and answer with its JSON body.
+   */
+  budgetSafetyMarginMs: 500,
+  /**
+   * The last resort: if a handler has still not answered this long before Lambda's timeout (a call not bound by the
+   * budget), middy answers 503 in its place. Under budgetSafetyMarginMs, so it only fires when something else hung.
+   */
+  answerEarlyMarginMs: 250,
+  /** Cap on one DynamoDB attempt (the SDK retries once); the budget bounds the whole call. */
+  dynamodbAttemptTimeoutMs: 1500,
+  /** Cap on opening a connection to DynamoDB. */
+  dynamodbConnectTimeoutMs: 1000,
   /** Pause before the single retry on errcode -1 (system busy). */
   wechatBusyRetryDelayMs: 200,
   /**

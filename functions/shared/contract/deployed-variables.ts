@@ -1,13 +1,14 @@
 /**
  * The stack's deployed-variable manifest: the variables each reader of functions/shared/runtime/config.ts takes in
- * AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only). The stack gives each function the variables
+ * AWS (DYNAMODB_ENDPOINT and WECHAT_APP_SECRET are for local runs only; WECHAT_API_BASE_URL and
+ * WECHAT_HOST_BREAKER_SECONDS are read when set, but the stack sets only the list). The stack gives each function the variables
  * of the readers its handler calls (infra/function-access.ts), and no others. config.ts parses them; this file only
  * names them, so infra/ imports the list without the parsing.
  */
 const deployedVariables = {
   readTableConfig: ['TABLE_NAME'],
   readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
-  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'],
+  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URLS'],
   readAppIdConfig: ['WECHAT_APP_ID'],
   readLoginLimitConfig: ['LOGIN_LIMIT_PER_IP_PER_MINUTE'],
   readPhoneLimitConfig: ['PHONE_LIMIT_PER_USER_PER_DAY'],

@@ -14,6 +14,8 @@ type ErrorCode =
   | 'decrypt_failed'
   | 'invalid_phone_code'
   | 'not_found'
+  | 'login_in_progress'
+  | 'service_unavailable'
   | 'internal_error';
 
 /**
@@ -25,15 +27,18 @@ type ErrorCode =
 class AppError extends Error {
   /** What operators need in the log line (never a secret or a token); never sent to the client. */
   readonly logDetails: Record<string, unknown>;
+  /** Sent as the `Retry-After` header (seconds) when set: when the client may try again. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; logDetails?: Record<string, unknown> }
+    options?: { cause?: unknown; logDetails?: Record<string, unknown>; retryAfterSeconds?: number }
   ) {
     super(message, options);
     this.name = 'AppError';
     this.logDetails = options?.logDetails ?? {};
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -55,10 +60,10 @@ class RateLimitedError extends AppError {
   constructor(
     message: string,
     /** Whole seconds until the client may try again: the response's `Retry-After` header. */
-    readonly retryAfterSeconds?: number,
+    retryAfterSeconds?: number,
     options?: { cause?: unknown; logDetails?: Record<string, unknown> }
   ) {
-    super('rate_limited', message, options);
+    super('rate_limited', message, { ...options, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
     this.name = 'RateLimitedError';
   }
 }

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { defaults } from '../contract/defaults.js';
 import { logger } from '../runtime/logger.js';
-import { AppError, type ErrorCode, RateLimitedError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 
 /** The one map from error code to HTTP status. */
 const statusByCode: Record<ErrorCode, number> = {
@@ -11,12 +12,14 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_code: 401,
   user_blocked: 403,
   not_found: 404,
+  login_in_progress: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   wechat_misconfigured: 500,
   wechat_unavailable: 502,
   wechat_busy: 503,
+  service_unavailable: 503,
 };
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
@@ -48,12 +51,12 @@ interface ErrorMapping {
   badInputHint?: string;
 }
 
-/** A limit's refusal tells the client when to come back (RFC 9110 `Retry-After`, whole seconds). */
+/** A refusal that knows when the client may come back (a limit, a login in progress) says so: RFC 9110 `Retry-After`, whole seconds. */
 const withRetryAfter = (
   response: APIGatewayProxyStructuredResultV2,
   error: AppError
 ): APIGatewayProxyStructuredResultV2 =>
-  error instanceof RateLimitedError && error.retryAfterSeconds !== undefined
+  error.retryAfterSeconds !== undefined
     ? { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } }
     : response;
 
@@ -101,5 +104,23 @@ const bodySizeLimit = (maxBytes: number): MiddlewareObj<APIGatewayProxyEventV2, 
   },
 });
 
+/**
+ * middy's plugin options for handlers with a time budget: should the handler still not have answered
+ * defaults.answerEarlyMarginMs before Lambda's timeout (something not bound by the budget hung), middy stops waiting
+ * and the error mapper answers 503 `service_unavailable` with its JSON body, so the client never sees a Lambda
+ * timeout.
+ *
+ * @example
+ * middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout).use(httpErrors())
+ */
+const answerBeforeTimeout = {
+  timeoutEarlyInMillis: defaults.answerEarlyMarginMs,
+  timeoutEarlyResponse: (): never => {
+    throw new AppError('service_unavailable', 'The service could not answer in time; try again shortly', {
+      retryAfterSeconds: 1,
+    });
+  },
+};
+
 export type { ErrorMapping };
-export { bodySizeLimit, httpErrors, json, noContent };
+export { answerBeforeTimeout, bodySizeLimit, httpErrors, json, noContent };

@@ -34,7 +34,11 @@ type AppSecretSource = { kind: 'secretsManager'; arn: string } | { kind: 'value'
 interface WeChatConfig {
   appId: string;
   appSecret: AppSecretSource;
-  apiBaseUrl: string;
+  /** WeChat's hosts in order of preference, each without a trailing slash; the client fails over along them. */
+  apiBaseUrls: string[];
+  /** How long a host that gave no answer is tried after the others (the per-Lambda circuit breaker). */
+  hostBreakerMs: number;
+  /** Cap on one attempt; the invocation's time budget may allow less. */
   timeoutMs: number;
 }
 
@@ -56,8 +60,10 @@ const positiveInteger = (env: Env, name: string, fallback: number, unit = 'secon
   return value;
 };
 
-const httpUrl = (env: Env, name: string, fallback: string): string => {
-  const raw = optional(env, name) ?? fallback;
+const httpUrl = (env: Env, name: string, fallback: string): string =>
+  parseHttpUrl(name, optional(env, name) ?? fallback);
+
+const parseHttpUrl = (name: string, raw: string): string => {
   let url: URL;
   try {
     url = new URL(raw);
@@ -95,10 +101,28 @@ const readAppSecretSource = (env: Env): AppSecretSource => {
   );
 };
 
+/**
+ * WeChat's hosts: WECHAT_API_BASE_URLS (comma-separated, in order of preference) when set, else WECHAT_API_BASE_URL
+ * (a list of one), else the default list (the general host, then the disaster-recovery host).
+ */
+const readApiBaseUrls = (env: Env): string[] => {
+  const list = optional(env, 'WECHAT_API_BASE_URLS');
+  if (list === undefined) {
+    const single = optional(env, 'WECHAT_API_BASE_URL');
+    return single ? [parseHttpUrl('WECHAT_API_BASE_URL', single)] : [...defaults.wechatApiBaseUrls];
+  }
+  const entries = list.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) {
+    throw new ConfigError('WECHAT_API_BASE_URLS', `must be a comma-separated list of http(s) URLs, got "${list}"`);
+  }
+  return [...new Set(entries.map((entry) => parseHttpUrl('WECHAT_API_BASE_URLS', entry)))];
+};
+
 const readWeChatConfig = (env: Env = process.env): WeChatConfig => ({
   appId: required(env, 'WECHAT_APP_ID'),
   appSecret: readAppSecretSource(env),
-  apiBaseUrl: httpUrl(env, 'WECHAT_API_BASE_URL', defaults.wechatApiBaseUrl),
+  apiBaseUrls: readApiBaseUrls(env),
+  hostBreakerMs: positiveInteger(env, 'WECHAT_HOST_BREAKER_SECONDS', defaults.wechatHostBreakerSeconds) * 1000,
   timeoutMs: defaults.wechatTimeoutMs,
 });
 

@@ -10,13 +10,20 @@ import {
   stableTokenMeaning,
   throwOnErrcode,
 } from './errcodes.js';
+import { WeChatTransport } from './transport.js';
 import { unavailable, WeChatError } from './wechat-error.js';
 
 interface WeChatClientOptions {
   appId: string;
   /** Resolves the app secret; called per exchange so a cached provider can rotate. */
   appSecret: () => Promise<string>;
+  /** WeChat's hosts in order of preference (default: the general host, then api2). Wins over `apiBaseUrl`. */
+  apiBaseUrls?: readonly string[];
+  /** One host: the same as `apiBaseUrls: [apiBaseUrl]`. */
   apiBaseUrl?: string;
+  /** How long a host that gave no answer is tried after the others. Default defaults.ts. */
+  hostBreakerMs?: number;
+  /** Cap on one attempt; inside a time budget (runtime/time-budget.ts) an attempt may get less, never more. */
   timeoutMs?: number;
   busyRetryDelayMs?: number;
   fetch?: typeof globalThis.fetch;
@@ -38,24 +45,28 @@ interface PhoneInfo {
 }
 
 /**
- * Talks to WeChat's server APIs. The request URL of code2Session carries the app secret, so no URL, query or raw
- * reply ever reaches an error message or a log line from here.
+ * Talks to WeChat's server APIs, failing over along the configured hosts (transport.ts). The request URL of
+ * code2Session carries the app secret, so no URL, query or raw reply ever reaches an error message or a log line.
  *
  * @example
  * const wechat = new WeChatClient({ appId, appSecret: async () => secret });
  * const { openid, sessionKey } = await wechat.exchangeCode(code);
  */
 class WeChatClient {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
+  /** How requests reach WeChat: the hosts, the breaker, the time budget. */
+  readonly transport: WeChatTransport;
   private readonly busyRetryDelayMs: number;
-  private readonly fetch: typeof globalThis.fetch;
 
   constructor(private readonly options: WeChatClientOptions) {
-    this.baseUrl = (options.apiBaseUrl ?? defaults.wechatApiBaseUrl).replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? defaults.wechatTimeoutMs;
+    this.transport = new WeChatTransport({
+      ...(options.apiBaseUrls || options.apiBaseUrl
+        ? { hosts: options.apiBaseUrls ?? [options.apiBaseUrl ?? ''] }
+        : {}),
+      ...(options.hostBreakerMs !== undefined ? { hostBreakerMs: options.hostBreakerMs } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     this.busyRetryDelayMs = options.busyRetryDelayMs ?? defaults.wechatBusyRetryDelayMs;
-    this.fetch = options.fetch ?? globalThis.fetch;
   }
 
   /** code2Session: trades a wx.login() code for the user's identity. Retries once, only when WeChat is busy. */
@@ -76,7 +87,7 @@ class WeChatClient {
       js_code: code,
       grant_type: 'authorization_code',
     });
-    const reply = await this.requestJson(`${this.baseUrl}/sns/jscode2session?${query}`);
+    const reply = await this.transport.getJson(`/sns/jscode2session?${query}`);
     throwOnErrcode(reply, errcodeMeaning, 'WeChat refused the login');
     const { openid, session_key: sessionKey, unionid } = reply;
     if (!isNonEmptyString(openid) || !isNonEmptyString(sessionKey)) {
@@ -90,7 +101,7 @@ class WeChatClient {
    * force_refresh (WeChat allows that about 20 times a day). The secret travels in the POST body, not the URL.
    */
   async fetchStableToken(): Promise<AccessTokenGrant> {
-    const reply = await this.postJson(`${this.baseUrl}/cgi-bin/stable_token`, {
+    const reply = await this.transport.postJson('/cgi-bin/stable_token', {
       grant_type: 'client_credential',
       appid: this.options.appId,
       secret: await this.options.appSecret(),
@@ -115,7 +126,7 @@ class WeChatClient {
       openid: input.openid,
       sig_method: 'hmac_sha256',
     });
-    const reply = await this.requestJson(`${this.baseUrl}/wxa/checksession?${query}`);
+    const reply = await this.transport.getJson(`/wxa/checksession?${query}`);
     if (reply.errcode === SESSION_KEY_INVALID) return false;
     throwOnErrcode(reply, serverApiMeaning, 'WeChat could not check the session_key');
     return true;
@@ -124,7 +135,7 @@ class WeChatClient {
   /** getuserphonenumber: trades a getPhoneNumber button code (single-use) for the user's phone_info. */
   async getPhoneNumber(input: { accessToken: string; code: string }): Promise<PhoneInfo> {
     const query = new URLSearchParams({ access_token: input.accessToken });
-    const reply = await this.postJson(`${this.baseUrl}/wxa/business/getuserphonenumber?${query}`, {
+    const reply = await this.transport.postJson(`/wxa/business/getuserphonenumber?${query}`, {
       code: input.code,
     });
     throwOnErrcode(reply, phoneNumberMeaning, 'WeChat could not return the phone number');
@@ -139,47 +150,9 @@ class WeChatClient {
     }
     return info as PhoneInfo;
   }
-
-  private postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
-    return this.requestJson(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  /**
-   * Calls a WeChat API and parses its body as JSON whatever the Content-Type says (code2Session says text/plain).
-   * URLs carry the secret or the access_token, so neither the URL nor the request reaches an error.
-   */
-  private async requestJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.fetch(url, { ...init, signal });
-      text = await response.text();
-    } catch (error) {
-      // Only the error's name travels: a fetch error's message may quote the URL, and the URL holds the secret.
-      throw unavailable(`WeChat could not be reached (${errorName(error)})`);
-    }
-    if (!response.ok) throw unavailable(`WeChat answered HTTP ${response.status}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw unavailable('WeChat sent a reply that is not JSON');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw unavailable('WeChat sent an unexpected reply');
-    }
-    return body as Record<string, unknown>;
-  }
 }
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 
 export type { AccessTokenGrant, PhoneInfo, WeChatClientOptions };
 export { WeChatClient };

@@ -53,7 +53,7 @@ const expectedTableActions = (fn: string): string[] =>
  * (written out here), plus POWERTOOLS_SERVICE_NAME and NODE_OPTIONS for all.
  */
 const SESSION_VARIABLES = ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'];
-const WECHAT_VARIABLES = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URL'];
+const WECHAT_VARIABLES = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URLS'];
 const expectedVariables: Record<string, string[]> = {
   login: [...SESSION_VARIABLES, ...WECHAT_VARIABLES, 'LOGIN_LIMIT_PER_IP_PER_MINUTE'],
   authorizer: SESSION_VARIABLES,
@@ -215,7 +215,7 @@ describe('the CDK stack', () => {
         TABLE_NAME: { Ref: tableId },
         WECHAT_APP_ID: APP_ID,
         WECHAT_APP_SECRET_ARN: { Ref: secretId },
-        WECHAT_API_BASE_URL: defaults.wechatApiBaseUrl,
+        WECHAT_API_BASE_URLS: defaults.wechatApiBaseUrls.join(','),
         SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
         SESSION_MAX_AGE_SECONDS: String(defaults.sessionMaxAgeSeconds),
         LOGIN_LIMIT_PER_IP_PER_MINUTE: String(defaults.loginLimitPerIpPerMinute),
@@ -276,7 +276,7 @@ describe('the CDK stack', () => {
       const settings: Record<string, string> = {
         SESSION_TTL_SECONDS: '3600',
         SESSION_MAX_AGE_SECONDS: '86400',
-        WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com',
+        WECHAT_API_BASE_URLS: 'https://hk.api.weixin.qq.com',
         LOGIN_LIMIT_PER_IP_PER_MINUTE: '30',
       };
       const functions = Object.values(resourcesOf(custom)).filter((r) => r.Type === 'AWS::Lambda::Function');

@@ -94,13 +94,39 @@ describe('readSessionConfig', () => {
 });
 
 describe('readWeChatConfig', () => {
-  it('defaults the API base URL to https://api.weixin.qq.com', () => {
-    expect(readWeChatConfig(wechatEnv()).apiBaseUrl).toBe('https://api.weixin.qq.com');
+  it('defaults the WeChat hosts to the general host, then the disaster-recovery host', () => {
+    expect(readWeChatConfig(wechatEnv()).apiBaseUrls).toEqual([
+      'https://api.weixin.qq.com',
+      'https://api2.weixin.qq.com',
+    ]);
   });
 
-  it('reads WECHAT_API_BASE_URL (another WeChat host, or a local fake) without a trailing slash', () => {
+  it('reads WECHAT_API_BASE_URL (another WeChat host, or a local fake) as a list of one, without a trailing slash', () => {
     const config = readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URL: 'https://hk.api.weixin.qq.com/' }));
-    expect(config.apiBaseUrl).toBe('https://hk.api.weixin.qq.com');
+    expect(config.apiBaseUrls).toEqual(['https://hk.api.weixin.qq.com']);
+  });
+
+  it('reads WECHAT_API_BASE_URLS in order, trimmed, and prefers it to WECHAT_API_BASE_URL', () => {
+    const config = readWeChatConfig(
+      wechatEnv({
+        WECHAT_API_BASE_URLS: ' https://hk.api.weixin.qq.com/ , https://api2.weixin.qq.com',
+        WECHAT_API_BASE_URL: 'https://sh.api.weixin.qq.com',
+      })
+    );
+    expect(config.apiBaseUrls).toEqual(['https://hk.api.weixin.qq.com', 'https://api2.weixin.qq.com']);
+  });
+
+  it.each(['https://api.weixin.qq.com,,https://api2.weixin.qq.com', 'https://api.weixin.qq.com,ftp://x.test'])(
+    'refuses WECHAT_API_BASE_URLS "%s", naming it',
+    (value) => {
+      const error = configErrorOf(() => readWeChatConfig(wechatEnv({ WECHAT_API_BASE_URLS: value })));
+      expect(error.variable).toBe('WECHAT_API_BASE_URLS');
+    }
+  );
+
+  it('reads the host breaker window from WECHAT_HOST_BREAKER_SECONDS, 30 s by default', () => {
+    expect(readWeChatConfig(wechatEnv()).hostBreakerMs).toBe(30_000);
+    expect(readWeChatConfig(wechatEnv({ WECHAT_HOST_BREAKER_SECONDS: '2' })).hostBreakerMs).toBe(2000);
   });
 
   it.each(['not a url', 'ftp://api.weixin.qq.com'])('refuses WECHAT_API_BASE_URL "%s", naming it', (value) => {

@@ -14,9 +14,11 @@ const OK = { openid: 'oUser123', session_key: 'c2Vzc2lvbi1rZXktMTY=' };
 
 const clientWith = (script: ScriptedReply[], options: Partial<WeChatClientOptions> = {}) => {
   const fake = fakeFetch(...script);
+  // One host unless a test names more: the failover across hosts has its own tests (failover.test.ts).
   const client = new WeChatClient({
     appId: APP_ID,
     appSecret: async () => SECRET,
+    apiBaseUrl: 'https://api.weixin.qq.com',
     busyRetryDelayMs: 1,
     fetch: fake.fetch,
     ...options,
