@@ -75,21 +75,29 @@ const functionAccess: Readonly<Record<string, FunctionAccess>> = {
   },
   /**
    * Reads the newest session_key (as decrypt does); deletes the calling session when WeChat says its session_key is
-   * invalid; reads and conditionally updates the shared access_token entry (lock, save, expire). The secret fetches
-   * the token.
+   * invalid; reads and conditionally updates the shared access_token entry (lock, save, expire); reads the user's last
+   * check and claims the next one with a conditional update (WeChat asked at most once per user per 60 s). The secret
+   * fetches the token.
    */
   'wx-session-key-status': {
     table: [
       { items: ['user'], actions: ['dynamodb:GetItem'] },
       { items: ['session'], actions: ['dynamodb:DeleteItem'] },
       { items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { items: ['statusCheck'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     ],
     config: ['readSessionConfig', 'readWeChatConfig'],
   },
-  /** Only the shared access_token entry (read, conditional updates); the secret fetches the token. */
+  /**
+   * The user's daily lookup counter (one conditional update, before WeChat is asked) and the shared access_token
+   * entry (read, conditional updates); the secret fetches the token.
+   */
   'wx-phone': {
-    table: [{ items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }],
-    config: ['readTableConfig', 'readWeChatConfig'],
+    table: [
+      { items: ['phoneLimit'], actions: ['dynamodb:UpdateItem'] },
+      { items: ['token'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    ],
+    config: ['readTableConfig', 'readWeChatConfig', 'readPhoneLimitConfig'],
   },
 };
 

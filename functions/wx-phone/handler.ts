@@ -6,7 +6,7 @@ import type { AuthorizedEvent } from '../shared/http/caller.js';
 import { callerOf } from '../shared/http/caller.js';
 import { answerBeforeTimeout, bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
-import { readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import { readPhoneLimitConfig, readTableConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import type { PhoneNumbers } from '../shared/session-key/phone-numbers.js';
 
@@ -14,7 +14,10 @@ interface PhoneDependencies {
   phoneNumbers: Pick<PhoneNumbers, 'lookup'>;
 }
 
-/** POST /wx/phone: a getPhoneNumber button code in, WeChat's `phone_info` out. Nothing is stored. */
+/**
+ * POST /wx/phone: a getPhoneNumber button code in, WeChat's `phone_info` out, for the caller's own code only, at most
+ * PHONE_LIMIT_PER_USER_PER_DAY times per user per UTC day. Nothing is stored.
+ */
 const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
   middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
     .use(httpErrors())
@@ -23,12 +26,14 @@ const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
     .handler(
       withTimeBudget(async (event: AuthorizedEvent) => {
         // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
-        callerOf(event);
+        const caller = callerOf(event);
         const { code } = codeBody(event.body, '{"code": "<code from the getPhoneNumber button>"}');
-        return json(200, await phoneNumbers.lookup(code));
+        return json(200, await phoneNumbers.lookup(caller, code));
       })
     );
 
-const handler = createHandler({ phoneNumbers: createPhoneNumbers(readTableConfig(), readWeChatConfig()) });
+const handler = createHandler({
+  phoneNumbers: createPhoneNumbers(readTableConfig(), readWeChatConfig(), readPhoneLimitConfig()),
+});
 
 export { createHandler, handler };

@@ -7,8 +7,10 @@ import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto
  *   force_refresh issues a new token at once (the old one lives 5 more minutes), as WeChat does.
  * - `GET /wxa/checksession`: verifies `signature` = hex(HMAC-SHA256(key = session_key text, "")) against the newest
  *   session_key issued for `openid`; 87009 when it does not match.
- * - `POST /wxa/business/getuserphonenumber` (JSON `{code}`): single-use codes; the number is a stable function of
- *   the part of the code before the first '.', so `alice.p1` and `alice.p2` give the same number.
+ * - `POST /wxa/business/getuserphonenumber` (JSON `{code, openid?}`): single-use codes; the part of the code before
+ *   the first '.' is its user, so `alice.p1` and `alice.p2` give alice's number; with an `openid`, a code of another
+ *   user is refused (40029) and stays unused, as WeChat binds the code to the openid (`expiretoken` codes, below,
+ *   belong to every user).
  *   Codes starting with `invalid` → 40029; `expiretoken` → the current token is expired on the spot and the call
  *   answers 42001 (once per code, so the caller's refresh-and-retry then succeeds).
  * - Expired or invalidated tokens answer 42001, unknown ones 40001.
@@ -44,6 +46,10 @@ interface StubReply {
 const failure = (errcode: number, errmsg: string) => ({ errcode, errmsg: `${errmsg} rid: stub` });
 
 const newToken = (): string => `stub_${randomBytes(96).toString('base64url')}`;
+
+/** The openid of the stub's user `user` (the part of a code before its first '.'), as jscode2session issues it. */
+const openidFor = (appId: string, user: string): string =>
+  `o${createHash('sha256').update(`${appId}:${user}`).digest('base64url').slice(0, 27)}`;
 
 const phoneFor = (user: string): string => {
   const digits = BigInt(`0x${createHash('sha256').update(user).digest('hex').slice(0, 15)}`) % 10n ** 9n;
@@ -139,8 +145,15 @@ const createPhoneNumber = (
     const problem = tokens.tokenProblem(query.get('access_token'));
     if (problem) return problem;
     if (code === '' || code.startsWith('invalid') || usedPhoneCodes.has(code)) return failure(40029, 'invalid code');
+    const user = code.split('.')[0] ?? code;
+    // With an openid, the code must have been issued to that user (left unused for its owner otherwise). `expiretoken`
+    // codes play a token expiry for whoever calls, so they belong to every user.
+    const owned = code.startsWith('expiretoken') || body.openid === openidFor(options.appId, user);
+    if (body.openid !== undefined && !owned) {
+      return failure(40029, 'invalid code: not issued to this openid');
+    }
     usedPhoneCodes.add(code);
-    const phone = phoneFor(code.split('.')[0] ?? code);
+    const phone = phoneFor(user);
     const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
     return {
       errcode: 0,
@@ -207,4 +220,4 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
 };
 
 export type { StubReply, StubServerApiOptions, StubServerApiStats };
-export { createStubServerApi, failure };
+export { createStubServerApi, failure, openidFor };

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createStubServerApi, failure, type StubServerApiStats } from './wechat-stub-server-api.js';
+import { createStubServerApi, failure, openidFor, type StubServerApiStats } from './wechat-stub-server-api.js';
 
 /**
  * A stand-in for WeChat's servers that behaves like the real jscode2session:
@@ -41,9 +41,6 @@ interface RunningWeChatStub {
   serverApi: { stats: StubServerApiStats; expireCurrentToken: () => void };
   stop: () => Promise<void>;
 }
-
-const openidFor = (appId: string, user: string): string =>
-  `o${createHash('sha256').update(`${appId}:${user}`).digest('base64url').slice(0, 27)}`;
 
 const replyJson = (res: ServerResponse, body: unknown): void => {
   const text = JSON.stringify(body);

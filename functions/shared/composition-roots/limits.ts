@@ -1,7 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaults } from '../contract/defaults.js';
 import { sessionTable } from '../contract/table.js';
 import { DynamoDbCounterStore } from '../limits/dynamodb-counter-store.js';
+import { DynamoDbRecentAnswerStore } from '../limits/dynamodb-recent-answer-store.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import { RecentAnswers } from '../limits/recent-answers.js';
 import type { LoginLimitConfig, PhoneLimitConfig, TableConfig } from '../runtime/config.js';
 
 /**
@@ -22,4 +25,11 @@ const createPhoneLimit = (client: DynamoDBDocumentClient, table: TableConfig, co
     windowSeconds: 24 * 60 * 60,
   });
 
-export { createLoginLimit, createPhoneLimit };
+/** WeChat's checksession asked at most once per user per window; calls within it get the last answer. */
+const createSessionKeyChecks = (client: DynamoDBDocumentClient, table: TableConfig) =>
+  new RecentAnswers(new DynamoDbRecentAnswerStore(client, table.tableName, sessionTable.keyPrefixes.statusCheck), {
+    name: 'session_key checks per user',
+    windowSeconds: defaults.sessionKeyStatusWindowSeconds,
+  });
+
+export { createLoginLimit, createPhoneLimit, createSessionKeyChecks };

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SessionConfig, TableConfig, WeChatConfig } from '../runtime/config.js';
+import type { PhoneLimitConfig, SessionConfig, TableConfig, WeChatConfig } from '../runtime/config.js';
 import { createDocumentClient } from '../runtime/dynamodb.js';
 import { PhoneNumbers } from '../session-key/phone-numbers.js';
 import { RawDataSignatures } from '../session-key/raw-data-signatures.js';
@@ -10,6 +10,7 @@ import { SessionKeys } from '../sessions/latest-session-key.js';
 import { AccessTokenCache } from '../wechat/access-token-cache.js';
 import type { WeChatClient } from '../wechat/client.js';
 import { DynamoDbAccessTokenPersistence } from '../wechat/dynamodb-access-token-persistence.js';
+import { createPhoneLimit, createSessionKeyChecks } from './limits.js';
 import { createSessionStore } from './sessions.js';
 import { createWeChatClient } from './wechat-client.js';
 
@@ -38,13 +39,24 @@ const createSessionKeyStatus = (config: SessionConfig, wechatConfig: WeChatConfi
     new SessionKeys(persistence),
     createSessionStore(config, persistence),
     accessTokens(client, config, wechat),
-    wechat
+    wechat,
+    createSessionKeyChecks(client, config)
   );
 };
 
-const createPhoneNumbers = (config: TableConfig, wechatConfig: WeChatConfig): PhoneNumbers => {
+const createPhoneNumbers = (
+  config: TableConfig,
+  wechatConfig: WeChatConfig,
+  limitConfig: PhoneLimitConfig
+): PhoneNumbers => {
+  const client = createDocumentClient(config);
   const wechat = createWeChatClient(wechatConfig);
-  return new PhoneNumbers(accessTokens(createDocumentClient(config), config, wechat), wechat);
+  return new PhoneNumbers(
+    accessTokens(client, config, wechat),
+    wechat,
+    createPhoneLimit(client, config, limitConfig),
+    wechatConfig.appId
+  );
 };
 
 export { createPhoneNumbers, createRawDataSignatures, createSessionKeyStatus, createUserData };

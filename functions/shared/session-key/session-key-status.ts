@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { RecentAnswers } from '../limits/recent-answers.js';
 import { logger } from '../runtime/logger.js';
 import type { CallerIdentity } from '../sessions/identity.js';
 import type { SessionKeys } from '../sessions/latest-session-key.js';
@@ -6,11 +8,19 @@ import type { AccessTokenCache } from '../wechat/access-token-cache.js';
 import type { WeChatClient } from '../wechat/client.js';
 
 /**
- * Asks WeChat (checkSessionKey) whether the user's newest session_key is still valid. When it is not, the calling
+ * Names a session_key without revealing it (SHA-256, base64url): which key an answer was about, so a re-login (a new
+ * key) is checked at once instead of getting the old key's answer.
+ */
+const sessionKeyFingerprint = (sessionKey: string): string =>
+  createHash('sha256').update(sessionKey, 'utf8').digest('base64url');
+
+/**
+ * Asks WeChat (checkSessionKey) whether the user's newest session_key is still valid, at most once per user per
+ * window (60 s): calls within it get the last answer about the same key. When the key is not valid, the calling
  * session is deleted: its next request is denied (403) and the client logs in again, which gets a new session_key.
  *
  * @example
- * const status = new SessionKeyStatus(sessionKeys, sessions, accessTokens, wechat);
+ * const status = new SessionKeyStatus(sessionKeys, sessions, accessTokens, wechat, recentChecks);
  * const valid = await status.check(caller, sessionId);
  */
 class SessionKeyStatus {
@@ -18,15 +28,18 @@ class SessionKeyStatus {
     private readonly keys: Pick<SessionKeys, 'current'>,
     private readonly sessions: Pick<SessionStore, 'revoke'>,
     private readonly tokens: Pick<AccessTokenCache, 'withToken'>,
-    private readonly wechat: Pick<WeChatClient, 'checkSessionKey'>
+    private readonly wechat: Pick<WeChatClient, 'checkSessionKey'>,
+    private readonly recent: Pick<RecentAnswers, 'answer'>
   ) {}
 
   async check(caller: CallerIdentity, sessionId: string | undefined): Promise<boolean> {
     const sessionKey = await this.keys.current(caller);
     const valid =
       sessionKey !== undefined &&
-      (await this.tokens.withToken((accessToken) =>
-        this.wechat.checkSessionKey({ accessToken, openid: caller.openid, sessionKey })
+      (await this.recent.answer(caller.openid, sessionKeyFingerprint(sessionKey), () =>
+        this.tokens.withToken((accessToken) =>
+          this.wechat.checkSessionKey({ accessToken, openid: caller.openid, sessionKey })
+        )
       ));
     if (!valid) {
       await this.sessions.revoke(sessionId);
@@ -36,4 +49,4 @@ class SessionKeyStatus {
   }
 }
 
-export { SessionKeyStatus };
+export { SessionKeyStatus, sessionKeyFingerprint };

@@ -132,11 +132,15 @@ class WeChatClient {
     return true;
   }
 
-  /** getuserphonenumber: trades a getPhoneNumber button code (single-use) for the user's phone_info. */
-  async getPhoneNumber(input: { accessToken: string; code: string }): Promise<PhoneInfo> {
+  /**
+   * getuserphonenumber: trades a getPhoneNumber button code (single-use) for the user's phone_info. With `openid`,
+   * WeChat redeems the code only if it was issued to that user, so one user's session cannot redeem another's code.
+   */
+  async getPhoneNumber(input: { accessToken: string; code: string; openid?: string }): Promise<PhoneInfo> {
     const query = new URLSearchParams({ access_token: input.accessToken });
     const reply = await this.transport.postJson(`/wxa/business/getuserphonenumber?${query}`, {
       code: input.code,
+      ...(input.openid !== undefined ? { openid: input.openid } : {}),
     });
     throwOnErrcode(reply, phoneNumberMeaning, 'WeChat could not return the phone number');
     const info = reply.phone_info as Partial<PhoneInfo> | undefined;

@@ -1,6 +1,8 @@
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionTable } from '../../../functions/shared/contract/table.js';
+import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recent-answer-store.js';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
 import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
@@ -67,6 +69,14 @@ const decrypt = (handlers: Record<Fn, Handler>, session: Session, data: unknown,
   call(handlers, 'wx-decrypt', 'POST', '/wx/decrypt', session, encryptLikeWeChat(data, sessionKey));
 const status = (handlers: Record<Fn, Handler>, session: Session) =>
   call(handlers, 'wx-session-key-status', 'GET', '/wx/session-key/status', session);
+/** Plays the 60 s after which a user's session_key is checked at WeChat again: drops the remembered answer. */
+const forgetLastCheck = (session: Session) =>
+  db.send(
+    new DeleteCommand({
+      TableName: currentTable,
+      Key: { pk: recentAnswerKey(sessionTable.keyPrefixes.statusCheck, session.openid) },
+    })
+  );
 
 beforeAll(async () => {
   stub = await startWeChatStub({ appId: APP_ID, appSecret: SECRET });
@@ -140,11 +150,16 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
   it('is valid for every session of the user after a re-login; when WeChat rotates the key behind our back, it is invalid and that session is ended', async () => {
     const phone = await login(handlers, 'checker.1');
     const tablet = await login(handlers, 'checker.2');
+    const checksBefore = stub.serverApi.stats.checkSessionCalls;
     expect(await status(handlers, phone)).toEqual({ status: 200, body: { valid: true } });
     expect(await status(handlers, tablet)).toEqual({ status: 200, body: { valid: true } });
+    // One user, one key, within 60 s: WeChat was asked once.
+    expect(stub.serverApi.stats.checkSessionCalls - checksBefore).toBe(1);
 
-    // A wx.login our server never saw: WeChat now holds a key we do not know.
+    // A wx.login our server never saw: WeChat now holds a key we do not know (seen once the 60 s have passed).
     stub.latestSessionKeys.set(phone.openid, Buffer.alloc(16, 9).toString('base64'));
+    expect(await status(handlers, phone)).toEqual({ status: 200, body: { valid: true } });
+    await forgetLastCheck(phone);
     expect(await status(handlers, phone)).toEqual({ status: 200, body: { valid: false } });
     // The session is gone: the authorizer denies it, so the client logs in again.
     expect((await status(handlers, phone)).status).toBe(403);
@@ -176,6 +191,7 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
     handlers = await coldStart(tableName);
     const session = await login(handlers, 'expiry.1');
     expect((await status(handlers, session)).body?.valid).toBe(true);
+    await forgetLastCheck(session);
     stub.serverApi.expireCurrentToken();
     const tokensBefore = stub.serverApi.stats.stableTokenCalls;
     const checksBefore = stub.serverApi.stats.checkSessionCalls;
@@ -219,7 +235,9 @@ describe('POST /wx/phone', () => {
 
   it('survives the token expiring mid-call: one refresh, one retry, then the phone number', async () => {
     const session = await login(handlers, 'phoneuser.3');
-    expect((await call(handlers, 'wx-phone', 'POST', '/wx/phone', session, { code: 'warmup.p' })).status).toBe(200);
+    expect((await call(handlers, 'wx-phone', 'POST', '/wx/phone', session, { code: 'phoneuser.warmup' })).status).toBe(
+      200
+    );
     const tokensBefore = stub.serverApi.stats.stableTokenCalls;
     const phonesBefore = stub.serverApi.stats.phoneNumberCalls;
     const response = await call(handlers, 'wx-phone', 'POST', '/wx/phone', session, { code: 'expiretoken.p' });

@@ -1,8 +1,9 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionNames } from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
+import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recent-answer-store.js';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
 import { accessOf, type ItemKind } from '../../../infra/function-access.js';
@@ -139,8 +140,15 @@ beforeAll(async () => {
   expect((await call('wx-verify', 'POST', '/wx/verify', alice1, signed)).body).toEqual({ valid: true });
   expect((await call('wx-session-key-status', 'GET', '/wx/session-key/status', alice2)).body).toEqual({ valid: true });
 
-  // A wx.login our server never saw: WeChat no longer holds alice's stored key, and the status check ends the session.
+  // A wx.login our server never saw: WeChat no longer holds alice's stored key, and the status check ends the session
+  // (once the 60 s in which the last answer stands are over: played by dropping it).
   stub.latestSessionKeys.set(alice1.openid, Buffer.alloc(16, 7).toString('base64'));
+  await db.send(
+    new DeleteCommand({
+      TableName: tableName,
+      Key: { pk: recentAnswerKey(sessionTable.keyPrefixes.statusCheck, alice1.openid) },
+    })
+  );
   expect((await call('wx-session-key-status', 'GET', '/wx/session-key/status', alice1)).body).toEqual({ valid: false });
 
   const bob = await login('bob.1');

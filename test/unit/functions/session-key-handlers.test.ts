@@ -1,5 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../../functions/shared/limits/rate-limiter.js';
+import { RecentAnswers } from '../../../functions/shared/limits/recent-answers.js';
+import { PhoneNumbers } from '../../../functions/shared/session-key/phone-numbers.js';
 import { RawDataSignatures } from '../../../functions/shared/session-key/raw-data-signatures.js';
 import { SessionKeyStatus } from '../../../functions/shared/session-key/session-key-status.js';
 import { UserData } from '../../../functions/shared/session-key/user-data.js';
@@ -10,6 +13,8 @@ import { createHandler as createPhone } from '../../../functions/wx-phone/handle
 import { createHandler as createStatus } from '../../../functions/wx-session-key-status/handler.js';
 import { createHandler as createVerify } from '../../../functions/wx-verify/handler.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
+import { InMemoryCounterStore } from '../../support/fakes/in-memory-counter-store.js';
+import { InMemoryRecentAnswerStore } from '../../support/fakes/in-memory-recent-answer-store.js';
 import { encryptLikeWeChat, newSessionKey } from '../../support/wechat/wechat-vectors.js';
 
 /**
@@ -31,7 +36,14 @@ const invoke = async (handler: Handler, method: string, path: string, body?: str
     ...(body !== undefined ? { body, isBase64Encoded } : {}),
   });
   const response = (await handler(event as never, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
+  const answer = { status: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
+  // Headers too, for the tests that need them, without changing what `toEqual` compares.
+  return Object.defineProperty(answer, 'headers', {
+    value: response.headers ?? {},
+    enumerable: false,
+  }) as typeof answer & {
+    headers: Record<string, unknown>;
+  };
 };
 
 /** The user's newest session_key as the services see it, and the sessions a service ended. */
@@ -138,6 +150,8 @@ describe('GET /wx/session-key/status', () => {
   const statusWith = (sessionKey: string | undefined, wechatSays: boolean | Error) => {
     const { keys, sessions, revoked } = keysWith(sessionKey);
     const checked: unknown[] = [];
+    const clock = { now: Date.UTC(2026, 11, 1, 12, 0, 0) };
+    const store = new InMemoryRecentAnswerStore();
     const status = new SessionKeyStatus(
       keys,
       sessions,
@@ -148,10 +162,70 @@ describe('GET /wx/session-key/status', () => {
           if (wechatSays instanceof Error) throw wechatSays;
           return wechatSays;
         },
-      }
+      },
+      new RecentAnswers(store, { name: 'session_key checks per user', windowSeconds: 60 }, () => clock.now)
     );
-    return { handler: createStatus({ status }) as Handler, revoked, checked };
+    return { handler: createStatus({ status }) as Handler, revoked, checked, clock, store };
   };
+  const statusOf = (handler: Handler) => invoke(handler, 'GET', '/wx/session-key/status');
+
+  it('asks WeChat at most once per user per 60 s: calls within the window get the last answer', async () => {
+    const { handler, checked, clock } = statusWith(newSessionKey(), true);
+    expect(await statusOf(handler)).toEqual({ status: 200, body: { valid: true } });
+    clock.now += 59_999;
+    expect(await statusOf(handler)).toEqual({ status: 200, body: { valid: true } });
+    expect(checked).toHaveLength(1);
+    clock.now += 1;
+    expect(await statusOf(handler)).toEqual({ status: 200, body: { valid: true } });
+    expect(checked).toHaveLength(2);
+  });
+
+  it('a remembered {valid: false} ends the calling session too, without asking WeChat again', async () => {
+    const { handler, checked, revoked } = statusWith(newSessionKey(), false);
+    expect((await statusOf(handler)).body).toEqual({ valid: false });
+    expect((await statusOf(handler)).body).toEqual({ valid: false });
+    expect(checked).toHaveLength(1);
+    expect(revoked).toEqual([SESSION_ID, SESSION_ID]);
+  });
+
+  it('asks again at once about a new session_key (the user logged in again), whatever the window', async () => {
+    const { handler, checked, store } = statusWith(newSessionKey(), true);
+    await statusOf(handler);
+    // What a re-login changes: the newest key, so the remembered answer is about another key.
+    const entry = store.entries.get(caller.openid);
+    expect(entry?.fingerprint).toMatch(/^[\w-]{43}$/);
+    store.entries.set(caller.openid, { ...entry!, fingerprint: 'a-key-before-the-re-login' });
+    await statusOf(handler);
+    expect(checked).toHaveLength(2);
+  });
+
+  it('remembers a fingerprint of the session_key, never the key itself', async () => {
+    const sessionKey = newSessionKey();
+    const { handler, store } = statusWith(sessionKey, true);
+    await statusOf(handler);
+    expect(JSON.stringify([...store.entries])).not.toContain(sessionKey);
+  });
+
+  it('while the first check of the window waits for WeChat (or after it failed), refuses with 429 and Retry-After, never asking twice', async () => {
+    const { handler, checked, clock } = statusWith(
+      newSessionKey(),
+      new WeChatError('wechat_unavailable', 'WeChat could not be reached (TimeoutError)')
+    );
+    expect((await statusOf(handler)).status).toBe(502);
+    clock.now += 20_000;
+    const refused = await statusOf(handler);
+    expect(refused).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
+    expect(refused.headers['retry-after']).toBe('40');
+    expect(checked).toHaveLength(1);
+  });
+
+  it('fails closed: when the last answer cannot be read, 500 and WeChat is not asked', async () => {
+    const { handler, checked, store, revoked } = statusWith(newSessionKey(), true);
+    store.failWith = new Error('DynamoDB is down');
+    expect(await statusOf(handler)).toMatchObject({ status: 500, body: { error: 'internal_error' } });
+    expect(checked).toEqual([]);
+    expect(revoked).toEqual([]);
+  });
 
   it("answers {valid: true} when WeChat accepts the user's newest session_key, ending nothing", async () => {
     const sessionKey = newSessionKey();
@@ -194,27 +268,32 @@ describe('POST /wx/phone', () => {
     countryCode: '86',
     watermark: { timestamp: 1, appid: APP_ID },
   };
+  const NOW = Date.UTC(2026, 11, 1, 18, 0, 0);
+  /** The real PhoneNumbers on fakes: a scripted WeChat, a token, an in-memory daily counter (limit 2). */
   const phoneWith = (answer: typeof phoneInfo | Error) => {
-    const codes: string[] = [];
-    const handler = createPhone({
-      phoneNumbers: {
-        lookup: async (code) => {
-          codes.push(code);
-          if (answer instanceof Error) throw answer;
-          return answer;
-        },
+    const asked: { accessToken: string; code: string; openid?: string }[] = [];
+    const counters = new InMemoryCounterStore();
+    const perDay = new RateLimiter(counters, { name: 'phone', limit: 2, windowSeconds: 86_400 }, () => NOW);
+    const wechat = {
+      getPhoneNumber: async (input: { accessToken: string; code: string; openid?: string }) => {
+        asked.push(input);
+        if (answer instanceof Error) throw answer;
+        return answer;
       },
-    }) as Handler;
-    return { handler, codes };
+    };
+    const tokens = { withToken: <T>(call: (accessToken: string) => Promise<T>) => call('access-token') };
+    const handler = createPhone({ phoneNumbers: new PhoneNumbers(tokens, wechat, perDay, APP_ID) }) as Handler;
+    return { handler, asked, counters };
   };
+  const phone = (handler: Handler, body = '{"code":"abc123"}') => invoke(handler, 'POST', '/wx/phone', body);
 
-  it('answers 200 with phone_info', async () => {
-    const { handler, codes } = phoneWith(phoneInfo);
-    expect(await invoke(handler, 'POST', '/wx/phone', '{"code":"abc123"}')).toEqual({ status: 200, body: phoneInfo });
-    expect(codes).toEqual(['abc123']);
+  it("answers 200 with phone_info, having sent WeChat the caller's openid with the code", async () => {
+    const { handler, asked } = phoneWith(phoneInfo);
+    expect(await phone(handler)).toMatchObject({ status: 200, body: phoneInfo });
+    expect(asked).toEqual([{ accessToken: 'access-token', code: 'abc123', openid: caller.openid }]);
   });
 
-  it('answers 400 invalid_phone_code when WeChat refuses the code', async () => {
+  it("answers 400 invalid_phone_code when WeChat refuses the code (another user's code among them)", async () => {
     const { handler } = phoneWith(
       new WeChatError(
         'invalid_phone_code',
@@ -222,10 +301,42 @@ describe('POST /wx/phone', () => {
         40029
       )
     );
-    expect(await invoke(handler, 'POST', '/wx/phone', '{"code":"used"}')).toMatchObject({
+    expect(await phone(handler, '{"code":"used"}')).toMatchObject({
       status: 400,
       body: { error: 'invalid_phone_code' },
     });
+  });
+
+  it('answers 502 wechat_unavailable, without the number, when the watermark is not our AppID', async () => {
+    const { handler } = phoneWith({ ...phoneInfo, watermark: { timestamp: 1, appid: 'wxffffffffffffffff' } });
+    const answer = await phone(handler);
+    expect(answer).toMatchObject({ status: 502, body: { error: 'wechat_unavailable' } });
+    expect(JSON.stringify(answer.body)).not.toContain(phoneInfo.phoneNumber);
+  });
+
+  it("answers 429 rate_limited with Retry-After until UTC midnight once the user's daily lookups are used, without asking WeChat", async () => {
+    const { handler, asked } = phoneWith(phoneInfo);
+    expect((await phone(handler)).status).toBe(200);
+    expect((await phone(handler)).status).toBe(200);
+    const refused = await phone(handler);
+    expect(refused).toMatchObject({ status: 429, body: { error: 'rate_limited', message: expect.any(String) } });
+    expect(refused.headers['retry-after']).toBe(String(6 * 3600));
+    expect(asked).toHaveLength(2);
+  });
+
+  it('counts lookups WeChat refuses too (each one reached WeChat)', async () => {
+    const { handler, counters } = phoneWith(new WeChatError('invalid_phone_code', 'refused', 40029));
+    await phone(handler);
+    await phone(handler);
+    expect((await phone(handler)).status).toBe(429);
+    expect(counters.calls.map((call) => call.subject)).toEqual(Array(3).fill(caller.openid));
+  });
+
+  it('fails closed: a counter that cannot be written answers 500 and WeChat is not asked', async () => {
+    const { handler, asked, counters } = phoneWith(phoneInfo);
+    counters.failWith = new Error('DynamoDB is down');
+    expect(await phone(handler)).toMatchObject({ status: 500, body: { error: 'internal_error' } });
+    expect(asked).toEqual([]);
   });
 
   for (const [what, body] of [
@@ -235,10 +346,11 @@ describe('POST /wx/phone', () => {
     ['a code over 128 characters', JSON.stringify({ code: 'c'.repeat(129) })],
     ['a numeric code', '{"code":123}'],
   ] as [string, string][]) {
-    it(`answers 400 bad_request for ${what}, without asking WeChat`, async () => {
-      const { handler, codes } = phoneWith(phoneInfo);
-      expect((await invoke(handler, 'POST', '/wx/phone', body)).body.error).toBe('bad_request');
-      expect(codes).toEqual([]);
+    it(`answers 400 bad_request for ${what}, without counting it or asking WeChat`, async () => {
+      const { handler, asked, counters } = phoneWith(phoneInfo);
+      expect((await phone(handler, body)).body.error).toBe('bad_request');
+      expect(asked).toEqual([]);
+      expect(counters.calls).toEqual([]);
     });
   }
 });

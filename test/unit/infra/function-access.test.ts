@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { functionNames } from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
 import { counterKey } from '../../../functions/shared/limits/dynamodb-counter-store.js';
+import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recent-answer-store.js';
 import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { handlerEntry } from '../../../infra/bundling.js';
@@ -60,7 +61,7 @@ describe('function access map (infra/function-access.ts)', () => {
       token: ACCESS_TOKEN_KEY,
       loginLimit: counterKey(sessionTable.keyPrefixes.loginLimit, '2001:db8::1', { start: 60, end: 120 }),
       phoneLimit: counterKey(sessionTable.keyPrefixes.phoneLimit, 'oAbC123', { start: 86_400, end: 172_800 }),
-      statusCheck: `${sessionTable.keyPrefixes.statusCheck}oAbC123`,
+      statusCheck: recentAnswerKey(sessionTable.keyPrefixes.statusCheck, 'oAbC123'),
     };
     const kinds = Object.keys(keys) as ItemKind[];
     for (const kind of kinds) {

@@ -37,17 +37,22 @@ const expected = {
     route: 'GET /wx/session-key/status',
     table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     grants: [
-      // The newest session_key (user item); ending the calling session; the token entry.
+      // The newest session_key (user item); ending the calling session; the token entry; the user's last check.
       { actions: ['dynamodb:DeleteItem'], leadingKeys: ['session#*'] },
       { actions: ['dynamodb:GetItem'], leadingKeys: ['user#*'] },
       { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] },
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['limit#status#*'] },
     ],
     secret: true,
   },
   'wx-phone': {
     route: 'POST /wx/phone',
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    grants: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] }],
+    grants: [
+      // The user's daily counter (update only: never read), and the token entry.
+      { actions: ['dynamodb:UpdateItem'], leadingKeys: ['limit#phone#*'] },
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: ['token#*'] },
+    ],
     secret: true,
   },
 } as const;

@@ -63,7 +63,7 @@ const expectedVariables: Record<string, string[]> = {
   'wx-decrypt': ['TABLE_NAME', 'WECHAT_APP_ID'],
   'wx-verify': ['TABLE_NAME'],
   'wx-session-key-status': [...SESSION_VARIABLES, ...WECHAT_VARIABLES],
-  'wx-phone': ['TABLE_NAME', ...WECHAT_VARIABLES],
+  'wx-phone': ['TABLE_NAME', ...WECHAT_VARIABLES, 'PHONE_LIMIT_PER_USER_PER_DAY'],
 };
 const SECRET_READERS = ['login', 'wx-phone', 'wx-session-key-status'];
 

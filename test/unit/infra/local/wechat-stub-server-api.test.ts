@@ -141,6 +141,12 @@ describe('getPhoneNumber', () => {
     expect(requests[0]?.body).toEqual({ code: 'phone-code-1' });
   });
 
+  it("sends the caller's openid with the code when given, so WeChat redeems only that user's code", async () => {
+    const { wechat, requests } = client({ errcode: 0, errmsg: 'ok', phone_info: phoneInfo });
+    await wechat.getPhoneNumber({ accessToken: TOKEN, code: 'phone-code-2', openid: 'oCarol' });
+    expect(requests[0]?.body).toEqual({ code: 'phone-code-2', openid: 'oCarol' });
+  });
+
   it('maps an invalid code to invalid_phone_code (400) and a minute quota to rate_limited', async () => {
     const invalid = client({ errcode: 40029, errmsg: 'invalid code' });
     expect((await rejected(invalid.wechat.getPhoneNumber({ accessToken: TOKEN, code: 'x' }))).code).toBe(

@@ -110,6 +110,18 @@ describe('getuserphonenumber', () => {
     expect((await post(path, { code: 'invalid-x' })).errcode).toBe(40029);
   });
 
+  it("with an openid, redeems only that user's code; another user's code is refused and stays unused for its owner", async () => {
+    const token = (await stableToken()).access_token as string;
+    const path = `/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(token)}`;
+    const bob = await login('bob.1');
+    const carol = await login('carol.1');
+    expect((await post(path, { code: 'carol.p1', openid: bob.openid })).errcode).toBe(40029);
+    const own = await post(path, { code: 'carol.p1', openid: carol.openid });
+    expect(own.errcode).toBe(0);
+    expect((await post(path, { code: 'bob.p1', openid: bob.openid })).errcode).toBe(0);
+    expect((await post(path, { code: 'bob.p2', openid: 'oSomeoneElse' })).errcode).toBe(40029);
+  });
+
   it('an `expiretoken` code expires the current token once, answering 42001', async () => {
     const token = (await stableToken()).access_token as string;
     expect(
