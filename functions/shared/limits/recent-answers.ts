@@ -1,5 +1,5 @@
-import { logger } from '../runtime/logger.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
+import { logger } from '../runtime/logger.js';
 import { refuse } from './rate-limiter.js';
 
 /**
