@@ -9,11 +9,11 @@ const TTL = sessionTable.timeToLiveAttribute;
 /** The entry of one subject. */
 const recentAnswerKey = (keyPrefix: string, subject: string): string => `${keyPrefix}${subject}`;
 
-const names = { '#fp': 'fingerprint', '#until': 'answerUntil', '#answer': 'answer', '#ttl': TTL } as const;
+const names = { '#fp': 'fingerprint', '#until': 'answerUntilMs', '#answer': 'answer', '#ttl': TTL } as const;
 
 /**
  * RecentAnswerStore on the session table: one item per subject, `pk = <prefix><subject>`, holding `fingerprint`,
- * `answerUntil` (epoch milliseconds), `answer` once known, and `expiresAt` (epoch seconds, TTL) at the window's end.
+ * `answerUntilMs` (epoch milliseconds), `answer` once known, and `expiresAt` (epoch seconds, TTL) at the window's end.
  * The claim is one conditional UpdateItem; a refused condition is `false`, anything else throws.
  *
  * @example
@@ -30,10 +30,10 @@ class DynamoDbRecentAnswerStore implements RecentAnswerStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: this.key(subject), ConsistentRead: true })
     );
-    if (!Item || typeof Item.fingerprint !== 'string' || typeof Item.answerUntil !== 'number') return undefined;
+    if (!Item || typeof Item.fingerprint !== 'string' || typeof Item.answerUntilMs !== 'number') return undefined;
     return {
       fingerprint: Item.fingerprint,
-      until: Item.answerUntil,
+      until: Item.answerUntilMs,
       ...(typeof Item.answer === 'boolean' ? { answer: Item.answer } : {}),
     };
   }
