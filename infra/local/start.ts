@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AUTHORIZER_FUNCTION, functionNames, routeKeyOf, routes } from '../../functions/shared/contract/routes.js';
 import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
-import { sizingOf } from '../function-sizing.js';
-import { createLocalApi, DEFAULT_CONCURRENCY, type HostedRoute } from './api-server.js';
+import { createLocalApi, DEFAULT_CONCURRENCY } from './api-server.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
-import type { LambdaHandler, LocalFunction } from './lambda-runtime.js';
+import { deployedFunction, hostedRoutes } from './hosted-routes.js';
+import type { LambdaHandler } from './lambda-runtime.js';
 import { type LocalRouteEntry, loadLocalHandler, readLocalRoutes } from './local-routes.js';
 import { ensureSessionTable } from './session-table.js';
 import { applyLocalDefaults, readCdkContext, readTwinSettings, required, type TwinSettings } from './twin-settings.js';
@@ -42,9 +42,6 @@ const stopWithParentOrSignal = (): void => {
     if (process.ppid !== parentPid) void stopAll(0);
   }, 1000).unref();
 };
-
-/** A function of this project as the stack deploys it: its name and its memory and timeout. */
-const deployedFunction = (name: string): LocalFunction => ({ name, ...sizingOf(name) });
 
 /** DynamoDB Local (unless DYNAMODB_ENDPOINT is set) with the session table, and the WeChat stub (unless a URL is). */
 const startBackingServices = async (settings: TwinSettings): Promise<void> => {
@@ -87,29 +84,10 @@ const loadHandlers = async (localEntries: readonly LocalRouteEntry[]): Promise<M
   return handlers;
 };
 
-/**
- * The project's routes (routes.ts) with their deployed sizing, then the LOCAL_ROUTES_FILE ones; each with the stage
- * throttle the stack gives it (the open-route one for the project's routes without the authorizer).
- */
-const hostedRoutes = (settings: TwinSettings, localEntries: readonly LocalRouteEntry[]): HostedRoute[] => [
-  ...routes.map((route) => ({
-    routeKey: routeKeyOf(route),
-    fn: deployedFunction(route.fn),
-    authorized: route.authorized,
-    throttle: route.authorized ? settings.throttles.default : settings.throttles.openRoutes,
-  })),
-  ...localEntries.map((entry) => ({
-    routeKey: entry.routeKey,
-    fn: entry.fn,
-    authorized: entry.authorized,
-    throttle: settings.throttles.default,
-  })),
-];
-
 const serve = async (settings: TwinSettings, localEntries: readonly LocalRouteEntry[]): Promise<string> => {
   const handlers = await loadHandlers(localEntries);
   const server = createLocalApi({
-    routes: hostedRoutes(settings, localEntries),
+    routes: hostedRoutes(settings.throttles, localEntries),
     authorizer: deployedFunction(AUTHORIZER_FUNCTION),
     loadHandler: async (name) => {
       const handler = handlers.get(name);
