@@ -135,10 +135,6 @@ describe('readWeChatConfig', () => {
     expect(error.message).toContain('WECHAT_API_BASE_URL');
   });
 
-  it('bounds the WeChat call at about 3 seconds', () => {
-    expect(readWeChatConfig(wechatEnv()).timeoutMs).toBe(3000);
-  });
-
   it.each([
     ['absent', { WECHAT_APP_SECRET: 'local-secret' }],
     ['blank', { WECHAT_APP_ID: ' ', WECHAT_APP_SECRET: 'local-secret' }],
