@@ -7,10 +7,12 @@ import { createWeChatClient } from '../shared/composition-roots/wechat-client.js
 import { sourceIpOf } from '../shared/http/caller.js';
 import { answerBeforeTimeout, bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
 import { requireFrontDoor } from '../shared/http/origin-verify.js';
+import { countOutcomes } from '../shared/http/outcome-metric.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
 import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { createDocumentClient } from '../shared/runtime/dynamodb.js';
+import { metrics } from '../shared/runtime/metrics.js';
 import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { DynamoDbSessionPersistence } from '../shared/sessions/dynamodb-session-persistence.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
@@ -26,6 +28,7 @@ interface LoginDependencies {
 /** POST /login: wx.login() code in, our own session id out. session_key never leaves the server. */
 const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
+    .use(countOutcomes(metrics.login))
     .use(httpErrors())
     // With the WAF front door on, a request that skipped CloudFront gets 403 before anything is counted or called.
     .use(requireFrontDoor())

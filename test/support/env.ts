@@ -13,3 +13,5 @@ process.env.AWS_REGION ??= 'local';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// No EMF lines in the test output; test/logs/metric-hygiene.test.ts turns them on for its twin.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -1,5 +1,6 @@
 import { RateLimitedError } from '../http/errors.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
+import { metrics } from '../runtime/metrics.js';
 
 /**
  * A fixed-window limit: at most `limit` counted calls per subject in each window of `windowSeconds`, windows aligned
@@ -66,6 +67,7 @@ class RateLimiter {
  * limit's name, never the subject: an IP or an openid is personal data.
  */
 const refuse = (limit: string, retryAfter: number): never => {
+  metrics.rateLimitRefusal(limit);
   throw new RateLimitedError(`Too many requests; try again in ${retryAfter} seconds`, retryAfter, {
     logDetails: { limit, retryAfterSeconds: retryAfter },
   });

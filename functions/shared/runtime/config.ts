@@ -174,12 +174,20 @@ const readLocalAwsSettings = (env: Env = process.env) => ({
 /** The service name in every log line. Given to Powertools explicitly, because its own fallback is "service_undefined". */
 const readServiceName = (env: Env = process.env): string => env.POWERTOOLS_SERVICE_NAME ?? defaults.serviceName;
 
+/**
+ * Whether the business metrics are written: Powertools' own switch, POWERTOOLS_METRICS_DISABLED=true, turns them off
+ * (the tests do, to keep their output readable; the twin does not).
+ */
+const readMetricsEnabled = (env: Env = process.env): boolean =>
+  optional(env, 'POWERTOOLS_METRICS_DISABLED')?.toLowerCase() !== 'true';
+
 export type { AppSecretSource, Env, LoginLimitConfig, PhoneLimitConfig, SessionConfig, TableConfig, WeChatConfig };
 export {
   ConfigError,
   readAppIdConfig,
   readLocalAwsSettings,
   readLoginLimitConfig,
+  readMetricsEnabled,
   readPhoneLimitConfig,
   readServiceName,
   readSessionConfig,

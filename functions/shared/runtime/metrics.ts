@@ -7,7 +7,7 @@ import {
   metricNames,
   metricValues,
 } from '../contract/metrics.js';
-import { readServiceName } from './config.js';
+import { readMetricsEnabled, readServiceName } from './config.js';
 
 /**
  * The business metrics, as the domain records them: one call per event, no AWS types. Each call writes one CloudWatch
@@ -95,7 +95,7 @@ const emfLineSink =
   (name, dimensions) =>
     write(`${JSON.stringify(emfRecord(serviceName, name, dimensions, Date.now()))}\n`);
 
-const defaultSink = emfLineSink(readServiceName());
+const defaultSink: MetricSink = readMetricsEnabled() ? emfLineSink(readServiceName()) : () => undefined;
 let sink: MetricSink = defaultSink;
 
 /** The functions' metrics: one EMF line per call, through whichever sink is installed. */

@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, metricDimensionSets } from '../contract/metrics.js';
-import { readServiceName } from './config.js';
+import { readMetricsEnabled, readServiceName } from './config.js';
 import { type MetricSink, useMetricSink } from './metrics.js';
 
 /**
@@ -36,7 +36,7 @@ const powertoolsSink = (serviceName: string): MetricSink => {
  * that call WeChat or count limits; the authorizer never loads this module and keeps the lean EMF writer.
  */
 const usePowertoolsMetrics = (serviceName: string = readServiceName()): void => {
-  useMetricSink(powertoolsSink(serviceName));
+  if (readMetricsEnabled()) useMetricSink(powertoolsSink(serviceName));
 };
 
 export { powertoolsSink, usePowertoolsMetrics };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaults } from '../contract/defaults.js';
 import { type Clock, systemClock } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
+import { metrics } from '../runtime/metrics.js';
 import type { AccessTokenGrant } from './client.js';
 import { isAccessTokenRejected } from './errcodes.js';
 import { WeChatError } from './wechat-error.js';
@@ -174,7 +175,9 @@ class AccessTokenCache {
     let grant: AccessTokenGrant;
     try {
       grant = await this.fetchToken();
+      metrics.accessTokenRefresh(true);
     } catch (error) {
+      metrics.accessTokenRefresh(false);
       // Every Lambda sees the back-off in the shared entry: during a WeChat outage one refresh per back-off, not one
       // per request.
       await this.persistence.failRefresh(owner, this.clock() + this.refreshBackoffMs).catch(() => undefined);

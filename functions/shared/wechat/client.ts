@@ -1,4 +1,6 @@
 import { defaults } from '../contract/defaults.js';
+import { metricValues } from '../contract/metrics.js';
+import { metrics, type WeChatApi } from '../runtime/metrics.js';
 import { unionidField, type WeChatIdentity } from '../sessions/identity.js';
 import { loginStateSignature } from './crypto.js';
 import {
@@ -87,7 +89,7 @@ class WeChatClient {
       js_code: code,
       grant_type: 'authorization_code',
     });
-    const reply = await this.transport.getJson(`/sns/jscode2session?${query}`);
+    const reply = await counted(apis.code2Session, this.transport.getJson(`/sns/jscode2session?${query}`));
     throwOnErrcode(reply, errcodeMeaning, 'WeChat refused the login');
     const { openid, session_key: sessionKey, unionid } = reply;
     if (!isNonEmptyString(openid) || !isNonEmptyString(sessionKey)) {
@@ -101,12 +103,15 @@ class WeChatClient {
    * force_refresh (WeChat allows that about 20 times a day). The secret travels in the POST body, not the URL.
    */
   async fetchStableToken(): Promise<AccessTokenGrant> {
-    const reply = await this.transport.postJson('/cgi-bin/stable_token', {
-      grant_type: 'client_credential',
-      appid: this.options.appId,
-      secret: await this.options.appSecret(),
-      force_refresh: false,
-    });
+    const reply = await counted(
+      apis.stableToken,
+      this.transport.postJson('/cgi-bin/stable_token', {
+        grant_type: 'client_credential',
+        appid: this.options.appId,
+        secret: await this.options.appSecret(),
+        force_refresh: false,
+      })
+    );
     throwOnErrcode(reply, stableTokenMeaning, 'WeChat refused the access token request');
     const { access_token: accessToken, expires_in: expiresInSeconds } = reply;
     if (!isNonEmptyString(accessToken) || typeof expiresInSeconds !== 'number' || !(expiresInSeconds > 0)) {
@@ -126,7 +131,7 @@ class WeChatClient {
       openid: input.openid,
       sig_method: 'hmac_sha256',
     });
-    const reply = await this.transport.getJson(`/wxa/checksession?${query}`);
+    const reply = await counted(apis.checkSession, this.transport.getJson(`/wxa/checksession?${query}`));
     if (reply.errcode === SESSION_KEY_INVALID) return false;
     throwOnErrcode(reply, serverApiMeaning, 'WeChat could not check the session_key');
     return true;
@@ -138,10 +143,13 @@ class WeChatClient {
    */
   async getPhoneNumber(input: { accessToken: string; code: string; openid?: string }): Promise<PhoneInfo> {
     const query = new URLSearchParams({ access_token: input.accessToken });
-    const reply = await this.transport.postJson(`/wxa/business/getuserphonenumber?${query}`, {
-      code: input.code,
-      ...(input.openid !== undefined ? { openid: input.openid } : {}),
-    });
+    const reply = await counted(
+      apis.phoneNumber,
+      this.transport.postJson(`/wxa/business/getuserphonenumber?${query}`, {
+        code: input.code,
+        ...(input.openid !== undefined ? { openid: input.openid } : {}),
+      })
+    );
     throwOnErrcode(reply, phoneNumberMeaning, 'WeChat could not return the phone number');
     const info = reply.phone_info as Partial<PhoneInfo> | undefined;
     if (
@@ -155,6 +163,21 @@ class WeChatClient {
     return info as PhoneInfo;
   }
 }
+
+const apis = metricValues.wechatApis;
+
+/** Counts WeChat's answer by its errcode (0 when it sent none), or its absence, and hands the reply on. */
+const counted = async <T extends { errcode?: unknown }>(api: WeChatApi, pending: Promise<T>): Promise<T> => {
+  let reply: T;
+  try {
+    reply = await pending;
+  } catch (error) {
+    metrics.wechatCall(api, undefined);
+    throw error;
+  }
+  metrics.wechatCall(api, typeof reply.errcode === 'number' ? reply.errcode : 0);
+  return reply;
+};
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
