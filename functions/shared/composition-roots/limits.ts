@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaults } from '../contract/defaults.js';
+import { limitNames } from '../contract/limits.js';
 import { sessionTable } from '../contract/table.js';
 import { DynamoDbCounterStore } from '../limits/dynamodb-counter-store.js';
 import { DynamoDbRecentAnswerStore } from '../limits/dynamodb-recent-answer-store.js';
@@ -13,14 +14,14 @@ import type { LoginLimitConfig, PhoneLimitConfig, TableConfig } from '../runtime
  */
 const createLoginLimit = (client: DynamoDBDocumentClient, table: TableConfig, config: LoginLimitConfig) =>
   new RateLimiter(new DynamoDbCounterStore(client, table.tableName, sessionTable.keyPrefixes.loginLimit), {
-    name: 'login attempts per client IP per minute',
+    name: limitNames.loginPerIp,
     limit: config.loginLimitPerIpPerMinute,
     windowSeconds: 60,
   });
 
 const createPhoneLimit = (client: DynamoDBDocumentClient, table: TableConfig, config: PhoneLimitConfig) =>
   new RateLimiter(new DynamoDbCounterStore(client, table.tableName, sessionTable.keyPrefixes.phoneLimit), {
-    name: 'phone number lookups per user per UTC day',
+    name: limitNames.phonePerUser,
     limit: config.phoneLimitPerUserPerDay,
     windowSeconds: 24 * 60 * 60,
   });
@@ -28,7 +29,7 @@ const createPhoneLimit = (client: DynamoDBDocumentClient, table: TableConfig, co
 /** WeChat's checksession asked at most once per user per window; calls within it get the last answer. */
 const createSessionKeyChecks = (client: DynamoDBDocumentClient, table: TableConfig) =>
   new RecentAnswers(new DynamoDbRecentAnswerStore(client, table.tableName, sessionTable.keyPrefixes.statusCheck), {
-    name: 'session_key checks per user',
+    name: limitNames.sessionKeyCheckPerUser,
     windowSeconds: defaults.sessionKeyStatusWindowSeconds,
   });
 

@@ -7,7 +7,7 @@ import { metrics } from '../runtime/metrics.js';
  * to the Unix epoch (so 60 is the UTC minute and 86400 the UTC day: Unix time has no leap seconds).
  */
 interface LimitRule {
-  /** For logs and the refusal message: `login`, `phone`. */
+  /** For logs and metrics (functions/shared/contract/limits.ts `limitNames`): `login_per_ip`, `phone_per_user`. */
   readonly name: string;
   readonly limit: number;
   readonly windowSeconds: number;
@@ -43,7 +43,7 @@ const retryAfterSeconds = (window: LimitWindow, nowMs: number): number =>
  * (429, `Retry-After` until the window ends). Counted before the work it protects, successful or not.
  *
  * @example
- * const logins = new RateLimiter(counters, { name: 'login', limit: 60, windowSeconds: 60 });
+ * const logins = new RateLimiter(counters, { name: 'login_per_ip', limit: 60, windowSeconds: 60 });
  * await logins.take(sourceIp); // throws RateLimitedError over the limit
  */
 class RateLimiter {

@@ -39,7 +39,7 @@ interface RecentAnswersRule {
  * failed, other calls in that window are refused with 429 and `Retry-After` until the window ends: never a second ask.
  *
  * @example
- * const checks = new RecentAnswers(store, { name: 'session_key checks per user', windowSeconds: 60 });
+ * const checks = new RecentAnswers(store, { name: 'session_key_check_per_user', windowSeconds: 60 });
  * const valid = await checks.answer(openid, fingerprint, () => wechat.checkSessionKey(...));
  */
 class RecentAnswers {
