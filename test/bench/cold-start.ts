@@ -14,6 +14,13 @@ import { median } from './stats.js';
 const FLOOR = 'floor';
 const floorEntry = fileURLToPath(new URL('./floor-handler.ts', import.meta.url));
 
+/** Bundles that are not deployed but measured beside the functions, to show what a choice would cost. */
+const VARIANTS: Readonly<Record<string, string>> = {
+  'authorizer + Powertools Metrics (not deployed)': fileURLToPath(
+    new URL('./authorizer-powertools-metrics.ts', import.meta.url)
+  ),
+};
+
 interface ColdStartRow {
   name: string;
   sizeKiB: number;
@@ -26,11 +33,11 @@ interface ColdStartRow {
   runs: number;
 }
 
-/** Builds the floor with the very settings of the functions; only the entry point differs. */
-const bundleFloor = async (outdir: string): Promise<string> => {
-  const options = esbuildOptions(FLOOR, outdir);
+/** Builds the floor (or a variant) with the very settings of the functions; only the entry point differs. */
+const bundleEntry = async (name: string, entry: string, outdir: string): Promise<string> => {
+  const options = esbuildOptions(name.replace(/[^A-Za-z0-9-]+/g, '-'), outdir);
   await mkdir(path.dirname(options.outfile), { recursive: true });
-  await build({ ...options, entryPoints: [floorEntry] });
+  await build({ ...options, entryPoints: [entry] });
   return options.outfile;
 };
 
@@ -77,8 +84,9 @@ const measureColdStarts = async (
   outdir: string,
   runs: number
 ): Promise<ColdStartRow[]> => {
-  const files = new Map<string, string>([[FLOOR, await bundleFloor(outdir)]]);
+  const files = new Map<string, string>([[FLOOR, await bundleEntry(FLOOR, floorEntry, outdir)]]);
   for (const name of functionNames) files.set(name, await bundleFunction(name, outdir));
+  for (const [name, entry] of Object.entries(VARIANTS)) files.set(name, await bundleEntry(name, entry, outdir));
 
   const samples = new Map<string, { importMs: number[]; processMs: number[] }>(
     [...files.keys()].map((name) => [name, { importMs: [], processMs: [] }])
