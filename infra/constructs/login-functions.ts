@@ -2,9 +2,16 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { DeployedVariable } from '../../functions/shared/contract/deployed-variables.js';
 import { AUTHORIZER_FUNCTION, functionNames } from '../../functions/shared/contract/routes.js';
-import { accessOf, assertAccessCovers, type FunctionAccess, variablesOf } from '../function-access.js';
+import {
+  accessOf,
+  assertAccessCovers,
+  type FunctionAccess,
+  FunctionAccessError,
+  variablesOf,
+} from '../function-access.js';
 import { sizingOf } from '../function-sizing.js';
 import { pascalCase } from '../naming.js';
+import { ValidationError } from '../validation-error.js';
 import type { AppSecret } from './app-secret.js';
 import { BackendFunction } from './backend-function.js';
 import type { LoginApiSettings } from './wechat-login-api-props.js';
@@ -38,6 +45,16 @@ const reservedConcurrencyOf = (name: string, settings: LoginApiSettings): { rese
     ? { reservedConcurrentExecutions: settings.authorizerReservedConcurrency }
     : {};
 
+/** The access map's own check, reported as a ValidationError naming the construct that deploys the functions. */
+const checkedAccessMap = (scope: Construct, names: readonly string[]): void => {
+  try {
+    assertAccessCovers(names);
+  } catch (error) {
+    if (error instanceof FunctionAccessError) throw new ValidationError(error.message, scope);
+    throw error;
+  }
+};
+
 /**
  * One function per entry of functions/shared/contract/routes.ts plus the authorizer, each with the access its
  * infra/function-access.ts entry declares and the variables of the config readers its handler calls. Fails the
@@ -45,7 +62,7 @@ const reservedConcurrencyOf = (name: string, settings: LoginApiSettings): { rese
  */
 const createLoginFunctions = (scope: Construct, input: LoginFunctionsInput): Map<string, BackendFunction> => {
   const names = functionNames();
-  assertAccessCovers(names);
+  checkedAccessMap(scope, names);
   const configValues = configValuesOf(input);
   const environmentOf = (access: FunctionAccess): Record<string, string> => ({
     ...Object.fromEntries(variablesOf(access).map((name) => [name, configValues[name]])),

@@ -24,7 +24,7 @@ interface ProxyResult {
 }
 
 const invoke = (event: unknown): ProxyResult => {
-  const run = spawnSync('python3', ['-I', '-c', RUNNER], { input: JSON.stringify(event), encoding: 'utf8' });
+  const run = spawnSync('python3', ['-I', '-B', '-c', RUNNER], { input: JSON.stringify(event), encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   return JSON.parse(run.stdout) as ProxyResult;
@@ -71,6 +71,7 @@ describe('examples/orders/functions/get_order.py under python3', () => {
       'python3',
       [
         '-I',
+        '-B',
         '-c',
         `import inspect, sys; sys.path.insert(0, ${JSON.stringify(FUNCTIONS_DIR)}); import get_order; print(list(inspect.signature(get_order.handler).parameters))`,
       ],
