@@ -37,14 +37,18 @@ interface FunctionAccess {
 
 const functionAccess: Readonly<Record<string, FunctionAccess>> = {
   /**
-   * One conditional update of the client IP's attempt counter (before WeChat is asked), then one TransactWriteItems
-   * of two puts: the new session (conditional, never an overwrite) and the user's newest session_key. The app secret
-   * is for code2Session.
+   * One conditional update of the client IP's attempt counter (before WeChat is asked), a conditional put claiming the
+   * code's replay record, then one TransactWriteItems of two puts: the new session (conditional, never an overwrite)
+   * and the user's newest session_key, and the record's completion. The app secret is for code2Session.
    */
   login: {
     table: [
-      { items: ['loginLimit'], actions: ['dynamodb:UpdateItem'] },
-      { items: ['session', 'user'], actions: ['dynamodb:PutItem'] },
+      // Replay-safe login adds the code's record (claimed with a put; read, completed and released) and a read of a
+      // replayed session, to see that it still lives.
+      { items: ['session', 'user', 'loginCode'], actions: ['dynamodb:PutItem'] },
+      { items: ['session', 'loginCode'], actions: ['dynamodb:GetItem'] },
+      { items: ['loginLimit', 'loginCode'], actions: ['dynamodb:UpdateItem'] },
+      { items: ['loginCode'], actions: ['dynamodb:DeleteItem'] },
     ],
     config: ['readSessionConfig', 'readWeChatConfig', 'readLoginLimitConfig'],
   },

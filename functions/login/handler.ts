@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLoginLimit } from '../shared/composition-roots/limits.js';
+import { createLoginReplay } from '../shared/composition-roots/login-replay.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
 import { createWeChatClient } from '../shared/composition-roots/wechat-client.js';
 import { sourceIpOf } from '../shared/http/caller.js';
@@ -10,6 +11,7 @@ import { requireFrontDoor } from '../shared/http/origin-verify.js';
 import { countOutcomes } from '../shared/http/outcome-metric.js';
 import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
+import type { LoginReplay } from '../shared/login/login-replay.js';
 import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
 import { createDocumentClient } from '../shared/runtime/dynamodb.js';
 import { metrics } from '../shared/runtime/metrics.js';
@@ -23,10 +25,17 @@ interface LoginDependencies {
   wechat: Pick<WeChatClient, 'exchangeCode'>;
   /** Login attempts per client IP: counted after the body is checked (bad input writes nothing), before WeChat. */
   attempts: Pick<RateLimiter, 'take'>;
+  /**
+   * Replay-safe login: the same code again within 5 minutes gets the same reply without asking WeChat again.
+   * Default: none (every request asks WeChat).
+   */
+  replay?: Pick<LoginReplay, 'run'>;
 }
 
+const noReplay: Pick<LoginReplay, 'run'> = { run: (_code, login) => login() };
+
 /** POST /login: wx.login() code in, our own session id out. session_key never leaves the server. */
-const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
+const createHandler = ({ sessions, wechat, attempts, replay = noReplay }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
     .use(countOutcomes(metrics.login))
     .use(httpErrors())
@@ -39,18 +48,24 @@ const createHandler = ({ sessions, wechat, attempts }: LoginDependencies) =>
       withTimeBudget(async (event: APIGatewayProxyEventV2) => {
         const { code } = codeBody(event.body, '{"code": "<wx.login code>"}');
         await attempts.take(sourceIpOf(event));
-        const identity = await wechat.exchangeCode(code);
-        const session = await sessions.create(identity);
-        return json(200, { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() });
+        const reply = await replay.run(code, async () => {
+          const identity = await wechat.exchangeCode(code);
+          const session = await sessions.create(identity);
+          return { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() };
+        });
+        return json(200, reply);
       })
     );
 
 const sessionConfig = readSessionConfig();
+const wechatConfig = readWeChatConfig();
 const db = createDocumentClient(sessionConfig);
+const sessions = createSessionStore(sessionConfig, new DynamoDbSessionPersistence(db, sessionConfig.tableName));
 const handler = createHandler({
-  sessions: createSessionStore(sessionConfig, new DynamoDbSessionPersistence(db, sessionConfig.tableName)),
-  wechat: createWeChatClient(readWeChatConfig()),
+  sessions,
+  wechat: createWeChatClient(wechatConfig),
   attempts: createLoginLimit(db, sessionConfig, readLoginLimitConfig()),
+  replay: createLoginReplay(db, sessionConfig, wechatConfig.appId, sessions),
 });
 
 export { createHandler, handler };

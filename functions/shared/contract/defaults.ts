@@ -34,6 +34,17 @@ const defaults = {
    * budget), middy answers 503 in its place. Under budgetSafetyMarginMs, so it only fires when something else hung.
    */
   answerEarlyMarginMs: 250,
+  /**
+   * How long a login's reply is kept for a retry of the same code (sealed under a key derived from the code): about
+   * the life of a wx.login() code, which is single-use and lives about 5 minutes.
+   */
+  loginReplaySeconds: 300,
+  /** How often a request waiting for another request's login with the same code looks at the record again. */
+  loginReplayPollMs: 100,
+  /** Kept free at the end of the budget when waiting for another request's login: answering 409 must still fit. */
+  loginReplayAnswerReserveMs: 300,
+  /** Without a time budget (a bare call), how long to wait for another request's login, and hold a claimed code. */
+  loginReplayMaxWaitMs: 8000,
   /** Cap on one DynamoDB attempt (the SDK retries once); the budget bounds the whole call. */
   dynamodbAttemptTimeoutMs: 1500,
   /** Cap on opening a connection to DynamoDB. */

@@ -12,7 +12,8 @@ const sessionTable = {
    * (`user#<openid>`), the shared access_token entry (`token#access_token`), and the per-client limits
    * (functions/shared/limits): login attempts per client IP and minute (`limit#login#<ip>#<window start>`), phone
    * number lookups per user and UTC day (`limit#phone#<openid>#<day start>`) and each user's last session_key check
-   * (`limit#status#<openid>`). The stack scopes each function's IAM grants to the kinds it touches
+   * (`limit#status#<openid>`), and each recent login code's replay record (`code#<HKDF of the code>`, functions/shared/
+   * login: the reply sealed under a key only the code gives). The stack scopes each function's IAM grants to the kinds it touches
    * (infra/function-access.ts), so these are the only prefixes to build keys from.
    */
   keyPrefixes: {
@@ -22,6 +23,7 @@ const sessionTable = {
     loginLimit: 'limit#login#',
     phoneLimit: 'limit#phone#',
     statusCheck: 'limit#status#',
+    loginCode: 'code#',
   },
   /** Epoch seconds, a Number: the attribute DynamoDB's TTL deletes on (lazily, so readers still check it). */
   timeToLiveAttribute: 'expiresAt',

@@ -151,6 +151,18 @@ beforeAll(async () => {
   );
   expect((await call('wx-session-key-status', 'GET', '/wx/session-key/status', alice1)).body).toEqual({ valid: false });
 
+  // Replay-safe login: a retried code (replayed, its session checked), a failed code (its record released), and
+  // requests racing with one code (the others read the record while the first logs in).
+  const carol = await login('carol.1');
+  expect((await login('carol.1')).sessionId).toBe(carol.sessionId);
+  const refused = await handlers.login!(
+    httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code: 'invalid.1' }) }),
+    lambdaContext('login')
+  );
+  expect((refused as APIGatewayProxyStructuredResultV2).statusCode).toBe(401);
+  const raced = await Promise.all([login('dave.1'), login('dave.1'), login('dave.1')]);
+  expect(new Set(raced.map((session) => session.sessionId)).size).toBe(1);
+
   const bob = await login('bob.1');
   stub.serverApi.expireCurrentToken();
   expect((await call('wx-phone', 'POST', '/wx/phone', bob, { code: 'bob.p1' })).status).toBe(200);

@@ -4,6 +4,8 @@ import { functionNames } from '../../../functions/shared/contract/routes.js';
 import { sessionTable } from '../../../functions/shared/contract/table.js';
 import { counterKey } from '../../../functions/shared/limits/dynamodb-counter-store.js';
 import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recent-answer-store.js';
+import { CODE_PK_PREFIX } from '../../../functions/shared/login/dynamodb-login-replay-persistence.js';
+import { replayKeysOf } from '../../../functions/shared/login/replay-crypto.js';
 import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
 import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { handlerEntry } from '../../../infra/bundling.js';
@@ -62,6 +64,7 @@ describe('function access map (infra/function-access.ts)', () => {
       loginLimit: counterKey(sessionTable.keyPrefixes.loginLimit, '2001:db8::1', { start: 60, end: 120 }),
       phoneLimit: counterKey(sessionTable.keyPrefixes.phoneLimit, 'oAbC123', { start: 86_400, end: 172_800 }),
       statusCheck: recentAnswerKey(sessionTable.keyPrefixes.statusCheck, 'oAbC123'),
+      loginCode: `${CODE_PK_PREFIX}${replayKeysOf('0a1B2c3D', 'wx0123456789abcdef').lookupId}`,
     };
     const kinds = Object.keys(keys) as ItemKind[];
     for (const kind of kinds) {
