@@ -93,7 +93,12 @@ describe('npm start: the whole API over HTTP', () => {
       expect(reply.status, code).toBe(status);
       expect(reply.body.error).toBe(error);
     }
-    expect((await login(twin.baseUrl, 'dora.1')).status).toBe(200);
+    const first = await login(twin.baseUrl, 'dora.1');
+    expect(first.status).toBe(200);
+    // The same code again is a retry after a lost reply: the same session (replay-safe login).
+    expect((await login(twin.baseUrl, 'dora.1')).body).toEqual(first.body);
+    // Once that session is logged out, the spent code is refused as WeChat refuses it.
+    expect((await call(twin.baseUrl, 'POST', '/logout', { sessionId: sessionIdOf(first) })).status).toBe(204);
     const reused = await login(twin.baseUrl, 'dora.1');
     expect(reused).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
     // WeChat busy once: the login Lambda retries once and succeeds.

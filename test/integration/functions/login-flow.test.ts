@@ -138,7 +138,16 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
 
   it('writes nothing when WeChat refuses the code', async () => {
     const before = (await db.send(new ScanCommand({ TableName: tableName }))).Items?.length;
-    const reused = await loginWith(handlers, 'carol.1');
+    // A code spent at WeChat without us (another server, a lost first request): WeChat answers 40163.
+    await fetch(
+      `${stub.baseUrl}/sns/jscode2session?${new URLSearchParams({
+        appid: 'wx1111222233334444',
+        secret: 'integration-secret',
+        js_code: 'gina.1',
+        grant_type: 'authorization_code',
+      })}`
+    );
+    const reused = await loginWith(handlers, 'gina.1');
     expect(reused).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
     const invalid = await loginWith(handlers, 'invalid-code');
     expect(invalid).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
