@@ -1,7 +1,6 @@
 import { vi } from 'vitest';
 
-/** A handler module's `handler`, as tests call it. */
-type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+import type { LambdaHandler } from '../../infra/local/lambda-runtime.js';
 
 /**
  * Fresh imports of `functions/<name>/handler.ts` after `env` is set, as a Lambda cold start does: each handler reads
