@@ -5,6 +5,7 @@ import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
 import { cameThroughFrontDoor } from '../shared/http/origin-verify.js';
 import { readSessionConfig } from '../shared/runtime/config.js';
+import { metrics } from '../shared/runtime/metrics.js';
 import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { unionidField } from '../shared/sessions/identity.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
@@ -26,7 +27,7 @@ const createHandler = (sessions: Pick<SessionStore, 'authorize'>) =>
     // With the WAF front door on, a request that skipped CloudFront is refused before the session is looked at.
     if (!cameThroughFrontDoor(event)) return { isAuthorized: false };
     const sessionId = event.identitySource?.[0] ?? sessionIdOf(event);
-    const caller = await sessions.authorize(sessionId);
+    const caller = await sessions.authorize(sessionId, metrics.authorizerDecision);
     if (!caller) return { isAuthorized: false };
     return {
       isAuthorized: true,

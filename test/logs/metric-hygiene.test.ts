@@ -82,7 +82,12 @@ describe('metric hygiene over the whole flow', () => {
     await twin.stop();
     const records = emfRecordsIn(twin.output());
     const names = new Set(records.map((record) => record._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name));
-    for (const name of [metricNames.login, metricNames.wechatCall, metricNames.rateLimitRefusal]) {
+    for (const name of [
+      metricNames.login,
+      metricNames.wechatCall,
+      metricNames.rateLimitRefusal,
+      metricNames.authorizerDecision,
+    ]) {
       expect(names, name).toContain(name);
     }
 

@@ -41,6 +41,21 @@ interface SessionPersistence {
 }
 
 /**
+ * Why a session id was let in (`live`, `renewed`) or not (`malformed`, `unknown`, `expired`): the authorizer counts
+ * its decisions by it (runtime/metrics.ts), without this module knowing about metrics.
+ */
+type DecisionReason = 'live' | 'renewed' | 'malformed' | 'unknown' | 'expired';
+type DecisionObserver = (reason: DecisionReason) => void;
+
+const ignore: DecisionObserver = () => undefined;
+
+/** Tells `observe` the reason, then answers `result`. */
+const observed = <T>(observe: DecisionObserver, reason: DecisionReason, result: T): T => {
+  observe(reason);
+  return result;
+};
+
+/**
  * Creates, checks and revokes login sessions.
  *
  * @example
@@ -75,23 +90,25 @@ class SessionStore {
    * The caller behind `sessionId`, or undefined when the id is malformed, unknown, revoked or expired.
    * Storage failures are thrown, never turned into a deny or an allow.
    */
-  async authorize(sessionId: unknown): Promise<AuthorizedCaller | undefined> {
-    const record = await this.find(sessionId);
+  async authorize(sessionId: unknown, observe: DecisionObserver = ignore): Promise<AuthorizedCaller | undefined> {
+    const record = await this.find(sessionId, observe);
     if (!record) return undefined;
     const now = this.nowSeconds();
-    if (!this.policy.needsRenewal(record, now)) return toAuthorized(record);
+    if (!this.policy.needsRenewal(record, now)) return observed(observe, 'live', toAuthorized(record));
 
     const renewed = await this.persistence.extend(record.key, this.policy.expiryAt(record.createdAt, now), now);
     // Gone or expired between the read and the renewal: a logout won the race.
-    if (!renewed || this.policy.isExpired(renewed, now)) return undefined;
-    return toAuthorized(renewed);
+    if (!renewed) return observed(observe, 'unknown', undefined);
+    if (this.policy.isExpired(renewed, now)) return observed(observe, 'expired', undefined);
+    return observed(observe, 'renewed', toAuthorized(renewed));
   }
 
   /** The live record behind `sessionId` (session_key included), for server-side use only. */
-  async find(sessionId: unknown): Promise<SessionRecord | undefined> {
-    if (!isWellFormedSessionId(sessionId)) return undefined;
+  async find(sessionId: unknown, observe: DecisionObserver = ignore): Promise<SessionRecord | undefined> {
+    if (!isWellFormedSessionId(sessionId)) return observed(observe, 'malformed', undefined);
     const record = await this.persistence.get(hashSessionId(sessionId));
-    if (!record || this.policy.isExpired(record, this.nowSeconds())) return undefined;
+    if (!record) return observed(observe, 'unknown', undefined);
+    if (this.policy.isExpired(record, this.nowSeconds())) return observed(observe, 'expired', undefined);
     return record;
   }
 
@@ -112,5 +129,5 @@ const toAuthorized = (record: SessionRecord): AuthorizedCaller => ({
   expiresAt: record.expiresAt,
 });
 
-export type { AuthorizedCaller, IssuedSession, SessionPersistence, SessionRecord };
+export type { AuthorizedCaller, DecisionObserver, DecisionReason, IssuedSession, SessionPersistence, SessionRecord };
 export { SessionStore };
