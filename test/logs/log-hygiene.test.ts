@@ -105,8 +105,11 @@ describe('log hygiene over the whole flow', () => {
     rememberSessionKeys();
     await call(base, 'GET', '/wx/session-key/status', { sessionId: bob.sessionId });
 
+    // A retried code (replay-safe login): the same session again, through the replay path's logging.
+    expect(sessionIdOf(await login(base, 'alice.1'))).toBe(alice.sessionId);
+
     // Logins WeChat refuses, and bodies that never reach it.
-    for (const code of ['alice.1', 'invalid-code', 'errcode40226.1', 'errcode45011.1', 'errcode-1.1']) {
+    for (const code of ['invalid-code', 'errcode40226.1', 'errcode45011.1', 'errcode-1.1']) {
       expect((await login(base, code)).status).toBeGreaterThanOrEqual(400);
     }
     for (const body of ['not json', '{}', '{"code":""}', JSON.stringify({ code: 'x'.repeat(20_000) })]) {
@@ -119,6 +122,8 @@ describe('log hygiene over the whole flow', () => {
     expect((await call(base, 'GET', '/me', { sessionId: randomBytes(32).toString('base64url') })).status).toBe(403);
     expect((await call(base, 'POST', '/logout', { sessionId: alice.sessionId })).status).toBe(204);
     expect((await call(base, 'GET', '/me', { sessionId: alice.sessionId })).status).toBe(403);
+    // Once its session is logged out, the retried code is refused.
+    expect((await login(base, 'alice.1')).status).toBe(401);
 
     await twin.stop();
     const output = twin.output();

@@ -135,7 +135,10 @@ describe('replay-crypto', () => {
     const sealed = sealReply(reply('s-7'), mine.key);
     expect(openReply(sealed, mine.key)).toEqual(reply('s-7'));
     expect(() => openReply(sealed, replayKeysOf('code-8', APP_ID).key)).toThrow();
-    const tampered = sealed.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    const [version, iv, ciphertext, tag] = sealed.split('.');
+    const flipped = Buffer.from(ciphertext ?? '', 'base64url');
+    flipped[0] = (flipped[0] ?? 0) ^ 1;
+    const tampered = [version, iv, flipped.toString('base64url'), tag].join('.');
     expect(() => openReply(tampered, mine.key)).toThrow();
   });
 });
