@@ -16,6 +16,8 @@ const DEFAULT_STACK_NAME = 'WeChatMiniProgramLogin';
 const contextKeys = [
   'stackName',
   'wechatAppId',
+  'wechatAppIds',
+  'maxSessionsPerUser',
   'appSecretArn',
   'appSecretName',
   'retainData',
@@ -158,6 +160,25 @@ const operationsFrom = (node: Node): Partial<WeChatLoginStackProps> => {
   };
 };
 
+/**
+ * Several mini programs: `-c wechatAppIds=wxA,wxB` (comma-separated; cdk.json may hold an array), and the live
+ * sessions one user may hold per app (`-c maxSessionsPerUser`).
+ */
+const appsFrom = (node: Node): Pick<WeChatLoginStackProps, 'wechatAppIds' | 'maxSessionsPerUser'> => {
+  const value: unknown = node.tryGetContext('wechatAppIds');
+  const wechatAppIds = Array.isArray(value)
+    ? value.map((id) => String(id).trim())
+    : text(node, 'wechatAppIds')
+        ?.split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+  const maxSessionsPerUser = wholeNumber(node, 'maxSessionsPerUser');
+  return {
+    ...(wechatAppIds ? { wechatAppIds } : {}),
+    ...(maxSessionsPerUser ? { maxSessionsPerUser } : {}),
+  };
+};
+
 interface AppSettings {
   readonly stackName: string;
   readonly props: WeChatLoginStackProps;
@@ -186,6 +207,7 @@ const settingsFromContext = (node: Node, env: NodeJS.ProcessEnv = process.env): 
     frontDoor: flag(node, 'frontDoor') ?? false,
     props: {
       ...(wechatAppId ? { wechatAppId } : {}),
+      ...appsFrom(node),
       ...(appSecretArn ? { appSecretArn } : {}),
       ...(appSecretName ? { appSecretName } : {}),
       removalPolicy: flag(node, 'retainData') === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,

@@ -4,7 +4,7 @@ import { SESSION_EXPIRES_CONTEXT_KEY } from '../shared/contract/session-expiry.j
 import type { AuthorizerContext } from '../shared/http/caller.js';
 import { sessionIdOf } from '../shared/http/caller.js';
 import { cameThroughFrontDoor } from '../shared/http/origin-verify.js';
-import { readSessionConfig } from '../shared/runtime/config.js';
+import { readAppIdsConfig, readSessionConfig } from '../shared/runtime/config.js';
 import { metrics } from '../shared/runtime/metrics.js';
 import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { unionidField } from '../shared/sessions/identity.js';
@@ -34,11 +34,15 @@ const createHandler = (sessions: Pick<SessionStore, 'authorize'>) =>
       context: {
         openid: caller.openid,
         ...unionidField(caller.unionid),
+        appId: caller.appId,
         [SESSION_EXPIRES_CONTEXT_KEY]: new Date(caller.expiresAt * 1000).toISOString(),
       },
     };
   });
 
-const handler = createHandler(createSessionStore(readSessionConfig()));
+// Sessions from before several apps name no app: they belong to the first configured AppID, the original one.
+const handler = createHandler(
+  createSessionStore(readSessionConfig(), { originalAppId: readAppIdsConfig().appIds[0] as string })
+);
 
 export { createHandler, handler };

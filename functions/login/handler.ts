@@ -4,38 +4,47 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createLoginLimit } from '../shared/composition-roots/limits.js';
 import { createLoginReplay } from '../shared/composition-roots/login-replay.js';
 import { createSessionStore } from '../shared/composition-roots/sessions.js';
-import { createWeChatClient } from '../shared/composition-roots/wechat-client.js';
+import { createWeChatApps } from '../shared/composition-roots/wechat-client.js';
 import { sourceIpOf } from '../shared/http/caller.js';
 import { answerBeforeTimeout, bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
 import { requireFrontDoor } from '../shared/http/origin-verify.js';
 import { countOutcomes } from '../shared/http/outcome-metric.js';
-import { CODE_BODY_MAX_BYTES, codeBody } from '../shared/http/request-body.js';
+import { CODE_BODY_MAX_BYTES } from '../shared/http/request-body.js';
 import type { RateLimiter } from '../shared/limits/rate-limiter.js';
 import type { LoginReplay } from '../shared/login/login-replay.js';
-import { readLoginLimitConfig, readSessionConfig, readWeChatConfig } from '../shared/runtime/config.js';
+import {
+  readLoginLimitConfig,
+  readSessionConfig,
+  readSessionLimitConfig,
+  readWeChatConfig,
+} from '../shared/runtime/config.js';
 import { createDocumentClient } from '../shared/runtime/dynamodb.js';
 import { metrics } from '../shared/runtime/metrics.js';
 import { withTimeBudget } from '../shared/runtime/time-budget.js';
 import { DynamoDbSessionPersistence } from '../shared/sessions/dynamodb-session-persistence.js';
 import type { SessionStore } from '../shared/sessions/session-store.js';
-import type { WeChatClient } from '../shared/wechat/client.js';
+import type { WeChatApps } from '../shared/wechat/apps.js';
+import { parseLoginRequest } from './request.js';
 
 interface LoginDependencies {
   sessions: Pick<SessionStore, 'create'>;
-  wechat: Pick<WeChatClient, 'exchangeCode'>;
+  apps: Pick<WeChatApps, 'resolve' | 'client'>;
   /** Login attempts per client IP: counted after the body is checked (bad input writes nothing), before WeChat. */
   attempts: Pick<RateLimiter, 'take'>;
   /**
-   * Replay-safe login: the same code again within 5 minutes gets the same reply without asking WeChat again.
-   * Default: none (every request asks WeChat).
+   * Replay-safe login, per app (a code is issued to one mini program): the same code again within 5 minutes gets the
+   * same reply without asking WeChat again. Default: none (every request asks WeChat).
    */
-  replay?: Pick<LoginReplay, 'run'>;
+  replay?: (appId: string) => Pick<LoginReplay, 'run'>;
 }
 
 const noReplay: Pick<LoginReplay, 'run'> = { run: (_code, login) => login() };
 
-/** POST /login: wx.login() code in, our own session id out. session_key never leaves the server. */
-const createHandler = ({ sessions, wechat, attempts, replay = noReplay }: LoginDependencies) =>
+/**
+ * POST /login: wx.login() code (and the mini program's AppID) in, our own session id out. The code is exchanged with
+ * that app's AppID and secret; session_key never leaves the server.
+ */
+const createHandler = ({ sessions, apps, attempts, replay = () => noReplay }: LoginDependencies) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(answerBeforeTimeout)
     .use(countOutcomes(metrics.login))
     .use(httpErrors())
@@ -46,12 +55,17 @@ const createHandler = ({ sessions, wechat, attempts, replay = noReplay }: LoginD
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(
       withTimeBudget(async (event: APIGatewayProxyEventV2) => {
-        const { code } = codeBody(event.body, '{"code": "<wx.login code>"}');
+        const request = parseLoginRequest(event.body);
+        const appId = apps.resolve(request.appId);
         await attempts.take(sourceIpOf(event));
-        const reply = await replay.run(code, async () => {
-          const identity = await wechat.exchangeCode(code);
-          const session = await sessions.create(identity);
-          return { sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() };
+        const reply = await replay(appId).run(request.code, async () => {
+          const identity = await apps.client(appId).exchangeCode(request.code);
+          const session = await sessions.create({ ...identity, appId });
+          return {
+            sessionId: session.sessionId,
+            expiresAt: session.expiresAt.toISOString(),
+            isNewUser: session.isNewUser,
+          };
         });
         return json(200, reply);
       })
@@ -60,12 +74,18 @@ const createHandler = ({ sessions, wechat, attempts, replay = noReplay }: LoginD
 const sessionConfig = readSessionConfig();
 const wechatConfig = readWeChatConfig();
 const db = createDocumentClient(sessionConfig);
-const sessions = createSessionStore(sessionConfig, new DynamoDbSessionPersistence(db, sessionConfig.tableName));
+const sessions = createSessionStore(sessionConfig, {
+  persistence: new DynamoDbSessionPersistence(db, sessionConfig.tableName),
+  ...readSessionLimitConfig(),
+});
+const replays = new Map(
+  wechatConfig.appIds.map((appId) => [appId, createLoginReplay(db, sessionConfig, appId, sessions)])
+);
 const handler = createHandler({
   sessions,
-  wechat: createWeChatClient(wechatConfig),
+  apps: createWeChatApps(wechatConfig),
   attempts: createLoginLimit(db, sessionConfig, readLoginLimitConfig()),
-  replay: createLoginReplay(db, sessionConfig, wechatConfig.appId, sessions),
+  replay: (appId) => replays.get(appId) ?? noReplay,
 });
 
 export { createHandler, handler };

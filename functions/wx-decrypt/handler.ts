@@ -4,7 +4,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createUserData } from '../shared/composition-roots/session-key-services.js';
 import { type AuthorizedEvent, callerOf } from '../shared/http/caller.js';
 import { bodySizeLimit, httpErrors, json } from '../shared/http/http.js';
-import { readAppIdConfig, readTableConfig } from '../shared/runtime/config.js';
+import { readTableConfig } from '../shared/runtime/config.js';
 import type { UserData } from '../shared/session-key/user-data.js';
 import { MAX_BODY_BYTES, parseDecryptRequest } from './request.js';
 
@@ -12,7 +12,7 @@ interface DecryptDependencies {
   userData: Pick<UserData, 'decrypt'>;
 }
 
-/** POST /wx/decrypt: wx encryptedData in, the decrypted JSON out, with the user's newest session_key. */
+/** POST /wx/decrypt: wx encryptedData in, the decrypted JSON out, with the user's newest session_key in the caller's app. */
 const createHandler = ({ userData }: DecryptDependencies) =>
   middy<AuthorizedEvent, APIGatewayProxyStructuredResultV2>()
     // "Any failure → 400 decrypt_failed": a body it cannot use included, so the client's one answer is to log in again.
@@ -30,7 +30,7 @@ const createHandler = ({ userData }: DecryptDependencies) =>
     });
 
 const handler = createHandler({
-  userData: createUserData(readTableConfig(), readAppIdConfig().appId),
+  userData: createUserData(readTableConfig()),
 });
 
 export { createHandler, handler };

@@ -25,7 +25,6 @@ const createHandler = ({ phoneNumbers }: PhoneDependencies) =>
     .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
     .handler(
       withTimeBudget(async (event: AuthorizedEvent) => {
-        // Only authorized callers get here; the identity check doubles as a guard against a mis-wired route.
         const caller = callerOf(event);
         const { code } = codeBody(event.body, '{"code": "<code from the getPhoneNumber button>"}');
         return json(200, await phoneNumbers.lookup(caller, code));

@@ -14,7 +14,7 @@ import {
   repoRoot,
   runtimeEnvironment,
 } from '../bundling.js';
-import { type FunctionAccess, leadingKeysOf, readsAppSecret } from '../function-access.js';
+import { type FunctionAccess, readsAppSecret, tableConditionsOf } from '../function-access.js';
 import type { FunctionSizing } from '../function-sizing.js';
 import type { AppSecret } from './app-secret.js';
 
@@ -44,8 +44,9 @@ interface BackendFunctionProps {
 
 /**
  * One Lambda function with its own role and log group. The role starts empty (no AWS managed policy) and receives
- * exactly: writing to its own log group, the table actions its access entry names (each on the item kinds it names,
- * through a `dynamodb:LeadingKeys` condition), and reading the app secret if its handler reads the WeChat config.
+ * exactly: writing to its own log group, the table actions its access entry names (each on the item kinds and
+ * attributes it names, through `dynamodb:LeadingKeys` and `dynamodb:Attributes` conditions; reads must project and
+ * writes return nothing), and reading the app secret if its handler reads the WeChat config.
  */
 class BackendFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -75,8 +76,7 @@ class BackendFunction extends Construct {
         new PolicyStatement({
           actions: [...grant.actions],
           resources: [table.tableArn],
-          // ForAllValues: every key the request touches must match (TransactWriteItems is checked item by item).
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeysOf(grant) } },
+          conditions: tableConditionsOf(grant),
         })
       );
     }

@@ -19,7 +19,7 @@ import type { LoginApiSettings } from './wechat-login-api-props.js';
 interface LoginFunctionsInput {
   readonly table: ITable;
   readonly appSecret: AppSecret;
-  /** The AppID, or the token of the CloudFormation parameter that asks for it. */
+  /** The AppIDs (comma-separated), or the token of the CloudFormation parameter that asks for the one AppID. */
   readonly wechatAppId: string;
   readonly settings: LoginApiSettings;
 }
@@ -30,7 +30,8 @@ interface LoginFunctionsInput {
  */
 const configValuesOf = (input: LoginFunctionsInput): Readonly<Record<DeployedVariable, string>> => ({
   TABLE_NAME: input.table.tableName,
-  WECHAT_APP_ID: input.wechatAppId,
+  WECHAT_APP_IDS: input.wechatAppId,
+  MAX_SESSIONS_PER_USER: String(input.settings.maxSessionsPerUser),
   WECHAT_APP_SECRET_ARN: input.appSecret.secret.secretArn,
   WECHAT_API_BASE_URLS: input.settings.wechatApiBaseUrls.join(','),
   SESSION_TTL_SECONDS: String(input.settings.sessionTtlSeconds),

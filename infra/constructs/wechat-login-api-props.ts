@@ -15,6 +15,20 @@ interface WeChatLoginApiProps {
    */
   readonly wechatAppId?: string;
   /**
+   * The AppIDs of every mini program this deployment serves (one backend, several apps). The first is the original
+   * app: sessions from before several apps belong to it, so keep it first when adding apps. Give this or
+   * `wechatAppId`, not both. With several, the app secret holds a JSON object `{"<appId>": "<secret>", ...}`.
+   *
+   * @default - the one app of `wechatAppId`
+   */
+  readonly wechatAppIds?: readonly string[];
+  /**
+   * Live sessions one user may hold per app; a login beyond it ends the user's oldest session. At most 90.
+   *
+   * @default 10
+   */
+  readonly maxSessionsPerUser?: number;
+  /**
    * Use this existing secret (complete ARN) for the AppSecret.
    *
    * @default - an empty secret is created (put its value once; README, Deploy)
@@ -127,7 +141,9 @@ interface WeChatLoginApiProps {
 
 /** The props with every default applied and every value checked. */
 interface LoginApiSettings {
+  /** The configured AppIDs, comma-separated (the functions' WECHAT_APP_IDS); undefined: asked for at deploy. */
   readonly wechatAppId: string | undefined;
+  readonly maxSessionsPerUser: number;
   readonly removalPolicy: RemovalPolicy;
   readonly sessionTtlSeconds: number;
   readonly sessionMaxAgeSeconds: number;
@@ -160,14 +176,29 @@ const validThrottle = (scope: IConstruct, name: string, limits: ThrottleLimits):
   return limits;
 };
 
-const validAppId = (scope: IConstruct, wechatAppId: string | undefined): string | undefined => {
-  if (wechatAppId !== undefined && !WECHAT_APP_ID.test(wechatAppId)) {
-    throw new ValidationError(
-      `wechatAppId must be the mini program's AppID ("wx" + 16 hex characters), got "${wechatAppId}"`,
-      scope
-    );
+/** The configured AppIDs, checked (each `wx` + 16 hex characters, none twice), comma-separated; undefined if none. */
+const validAppIds = (scope: IConstruct, props: WeChatLoginApiProps): string | undefined => {
+  if (props.wechatAppId !== undefined && props.wechatAppIds !== undefined) {
+    throw new ValidationError('Name the mini programs with wechatAppIds or wechatAppId, not both', scope);
   }
-  return wechatAppId;
+  const key = props.wechatAppIds !== undefined ? 'wechatAppIds' : 'wechatAppId';
+  const ids = props.wechatAppIds ?? (props.wechatAppId !== undefined ? [props.wechatAppId] : undefined);
+  if (ids === undefined) return undefined;
+  if (ids.length === 0) throw new ValidationError('wechatAppIds must name at least one AppID', scope);
+  const bad = ids.find((id) => !WECHAT_APP_ID.test(id));
+  if (bad !== undefined) {
+    const what = key === 'wechatAppId' ? "the mini program's AppID" : 'mini program AppIDs';
+    throw new ValidationError(`${key} must be ${what} ("wx" + 16 hex characters), got "${bad}"`, scope);
+  }
+  if (new Set(ids).size !== ids.length) throw new ValidationError(`${key} names an AppID twice`, scope);
+  return ids.join(',');
+};
+
+const validMaxSessions = (scope: IConstruct, props: WeChatLoginApiProps): number => {
+  const max = positiveWholeNumber(scope, 'maxSessionsPerUser', props.maxSessionsPerUser ?? defaults.maxSessionsPerUser);
+  // Signing out everywhere ends them all in one transaction (at most 100 items).
+  if (max > 90) throw new ValidationError(`maxSessionsPerUser must be at most 90, got ${max}`, scope);
+  return max;
 };
 
 const sessionLifetimes = (scope: IConstruct, props: WeChatLoginApiProps) => {
@@ -232,7 +263,8 @@ const wechatHosts = (scope: IConstruct, props: WeChatLoginApiProps): readonly st
 
 /** Applies the defaults and checks every value, failing the synth with an error that names `scope`. */
 const loginApiSettings = (scope: IConstruct, props: WeChatLoginApiProps): LoginApiSettings => ({
-  wechatAppId: validAppId(scope, props.wechatAppId),
+  wechatAppId: validAppIds(scope, props),
+  maxSessionsPerUser: validMaxSessions(scope, props),
   removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
   ...sessionLifetimes(scope, props),
   wechatApiBaseUrls: wechatHosts(scope, props),

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AUTHORIZER_FUNCTION, functionNames, routeKeyOf, routes } from '../../functions/shared/contract/routes.js';
 import type { ThrottleLimits } from '../../functions/shared/contract/throttles.js';
+import { readWeChatConfig } from '../../functions/shared/runtime/config.js';
 import { createLocalApi, DEFAULT_CONCURRENCY } from './api-server.js';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { deployedFunction, hostedRoutes } from './hosted-routes.js';
@@ -19,6 +20,16 @@ import { type RunningWeChatStub, startWeChatStub } from './wechat-stub.js';
 const env = process.env;
 /** The stack's cdk.json: the twin throttles with the numbers its context sets, as the stack does. */
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
+/**
+ * The apps the stub serves: the ones the handlers are configured with (WECHAT_APPS, or WECHAT_APP_ID and
+ * WECHAT_APP_SECRET), read by the handlers' own config module so a malformed WECHAT_APPS stops the twin by name.
+ */
+const stubApps = (): Record<string, string> => {
+  const { appSecrets } = readWeChatConfig(env);
+  if (appSecrets.kind !== 'values') throw new Error('The WeChat stub needs the app secrets themselves (WECHAT_APPS)');
+  return { ...appSecrets.values };
+};
+
 const started: { dynamodb?: RunningDynamoDbLocal; stub?: RunningWeChatStub; close?: () => Promise<void> } = {};
 let stopping = false;
 
@@ -59,11 +70,7 @@ const startBackingServices = async (settings: TwinSettings): Promise<void> => {
   });
   await ensureSessionTable(client, required(env, 'TABLE_NAME'));
   if (!env.WECHAT_API_BASE_URL && !env.WECHAT_API_BASE_URLS) {
-    started.stub = await startWeChatStub({
-      appId: required(env, 'WECHAT_APP_ID'),
-      appSecret: required(env, 'WECHAT_APP_SECRET'),
-      port: settings.stubPort,
-    });
+    started.stub = await startWeChatStub({ apps: stubApps(), port: settings.stubPort });
     env.WECHAT_API_BASE_URL = started.stub.baseUrl;
   }
 };

@@ -14,7 +14,9 @@ import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto
  *   Codes starting with `invalid` → 40029; `expiretoken` → the current token is expired on the spot and the call
  *   answers 42001 (once per code, so the caller's refresh-and-retry then succeeds).
  * - Expired or invalidated tokens answer 42001, unknown ones 40001.
- * Admin endpoints (stub only): `POST /stub/expire-access-token` expires the current token now;
+ * Each app (AppID) has its own tokens; a phone number's watermark names the app of the token used, and checksession
+ * refuses an openid of another app (40003).
+ * Admin endpoints (stub only): `POST /stub/expire-access-token` (`{appid}` optional) expires the current token now;
  * `POST /stub/rotate-session-key` `{openid}` gives the user a new session_key, as a wx.login our server never saw;
  * `POST /stub/encrypted-data` `{openid, data?}` returns `{encryptedData, iv}` as WeChat hands them to the mini program:
  * `data` plus a watermark, AES-128-CBC under the user's newest session_key.
@@ -23,8 +25,8 @@ const TOKEN_LIFETIME_SECONDS = 7200;
 const RENEW_WITHIN_MS = 5 * 60 * 1000;
 
 interface StubServerApiOptions {
-  appId: string;
-  appSecret: string;
+  /** AppID → app secret, for every app the stub serves. Each app has its own access_tokens. */
+  apps: Readonly<Record<string, string>>;
   clock?: () => number;
 }
 
@@ -66,22 +68,34 @@ const encryptForMiniProgram = (data: unknown, sessionKey: string) => {
 
 /** The access_tokens the stub has issued, and stable_token's rules for issuing them. */
 const createTokenStore = (options: StubServerApiOptions, clock: () => number, stats: StubServerApiStats) => {
-  /** Every token ever issued → when it stops working (epoch ms). */
+  /** Every token ever issued → when it stops working (epoch ms), and the app it was issued to. */
   const tokenExpiry = new Map<string, number>();
-  let current: string | undefined;
+  const tokenApp = new Map<string, string>();
+  /** Each app's current token. */
+  const currentOf = new Map<string, string>();
 
-  const issue = (): string => {
+  const issue = (appId: string): string => {
     const now = clock();
+    const current = currentOf.get(appId);
     if (current) tokenExpiry.set(current, Math.min(tokenExpiry.get(current) ?? now, now + RENEW_WITHIN_MS));
-    current = newToken();
-    tokenExpiry.set(current, now + TOKEN_LIFETIME_SECONDS * 1000);
-    return current;
+    const token = newToken();
+    currentOf.set(appId, token);
+    tokenApp.set(token, appId);
+    tokenExpiry.set(token, now + TOKEN_LIFETIME_SECONDS * 1000);
+    return token;
   };
 
-  const expireCurrent = (): void => {
-    if (current) tokenExpiry.set(current, clock() - 1);
-    current = undefined;
+  /** Expires the current token of `appId`, or of every app. */
+  const expireCurrent = (appId?: string): void => {
+    for (const [app, current] of [...currentOf]) {
+      if (appId !== undefined && app !== appId) continue;
+      tokenExpiry.set(current, clock() - 1);
+      currentOf.delete(app);
+    }
   };
+
+  /** The app a token was issued to. */
+  const appOf = (token: string | null): string | undefined => (token ? tokenApp.get(token) : undefined);
 
   /** undefined when the token is good, else WeChat's error. */
   const tokenProblem = (token: string | null) => {
@@ -93,46 +107,55 @@ const createTokenStore = (options: StubServerApiOptions, clock: () => number, st
 
   const stableToken = (body: Record<string, unknown>) => {
     if (body.grant_type !== 'client_credential') return failure(40002, 'invalid grant_type');
-    if (body.appid !== options.appId) return failure(40013, 'invalid appid');
-    if (body.secret !== options.appSecret) return failure(40125, 'invalid appsecret');
+    const appId = typeof body.appid === 'string' && Object.hasOwn(options.apps, body.appid) ? body.appid : undefined;
+    if (appId === undefined) return failure(40013, 'invalid appid');
+    if (body.secret !== options.apps[appId]) return failure(40125, 'invalid appsecret');
     const now = clock();
+    const current = currentOf.get(appId);
+    let token = current;
     if (body.force_refresh === true) {
       stats.forceRefreshCalls += 1;
-      issue();
+      token = issue(appId);
     } else if (!current || (tokenExpiry.get(current) ?? 0) - now <= RENEW_WITHIN_MS) {
-      issue();
+      token = issue(appId);
     }
     stats.stableTokenCalls += 1;
-    const token = current as string;
-    return { access_token: token, expires_in: Math.floor(((tokenExpiry.get(token) ?? now) - now) / 1000) };
+    const issued = token as string;
+    return { access_token: issued, expires_in: Math.floor(((tokenExpiry.get(issued) ?? now) - now) / 1000) };
   };
 
-  return { expireCurrent, tokenProblem, stableToken };
+  return { expireCurrent, tokenProblem, stableToken, appOf };
 };
 
 type TokenStore = ReturnType<typeof createTokenStore>;
 
-/** `GET /wxa/checksession`: the signature must match the newest session_key issued for the openid. */
+/** What code2Session handed out: the newest session_key per openid, and the app each openid belongs to. */
+interface StubUsers {
+  latestSessionKeys: Map<string, string>;
+  appOfOpenid: ReadonlyMap<string, string>;
+}
+
+/**
+ * `GET /wxa/checksession`: the signature must match the newest session_key issued for the openid, and the openid
+ * must be of the token's app (40003 otherwise).
+ */
 const createCheckSession =
-  (tokens: TokenStore, latestSessionKeys: Map<string, string>, stats: StubServerApiStats) =>
-  (query: URLSearchParams) => {
+  (tokens: TokenStore, users: StubUsers, stats: StubServerApiStats) => (query: URLSearchParams) => {
     stats.checkSessionCalls += 1;
     const problem = tokens.tokenProblem(query.get('access_token'));
     if (problem) return problem;
     if (query.get('sig_method') !== 'hmac_sha256') return failure(40097, 'invalid args');
-    const sessionKey = latestSessionKeys.get(query.get('openid') ?? '');
+    const openid = query.get('openid') ?? '';
+    const app = users.appOfOpenid.get(openid);
+    if (app !== undefined && app !== tokens.appOf(query.get('access_token'))) return failure(40003, 'invalid openid');
+    const sessionKey = users.latestSessionKeys.get(openid);
     const expected = sessionKey ? createHmac('sha256', sessionKey).update('').digest('hex') : undefined;
     if (!expected || query.get('signature') !== expected) return failure(87009, 'invalid signature');
     return { errcode: 0, errmsg: 'ok' };
   };
 
 /** `POST /wxa/business/getuserphonenumber`: single-use codes, a stable number per user, `expiretoken` codes. */
-const createPhoneNumber = (
-  options: StubServerApiOptions,
-  clock: () => number,
-  tokens: TokenStore,
-  stats: StubServerApiStats
-) => {
+const createPhoneNumber = (clock: () => number, tokens: TokenStore, stats: StubServerApiStats) => {
   const usedPhoneCodes = new Set<string>();
   const expireTokenCodesSeen = new Set<string>();
   return (query: URLSearchParams, body: Record<string, unknown>) => {
@@ -140,7 +163,7 @@ const createPhoneNumber = (
     const code = typeof body.code === 'string' ? body.code : '';
     if (code.startsWith('expiretoken') && !expireTokenCodesSeen.has(code)) {
       expireTokenCodesSeen.add(code);
-      tokens.expireCurrent();
+      tokens.expireCurrent(tokens.appOf(query.get('access_token')));
     }
     const problem = tokens.tokenProblem(query.get('access_token'));
     if (problem) return problem;
@@ -148,13 +171,15 @@ const createPhoneNumber = (
     const user = code.split('.')[0] ?? code;
     // With an openid, the code must have been issued to that user (left unused for its owner otherwise). `expiretoken`
     // codes play a token expiry for whoever calls, so they belong to every user.
-    const owned = code.startsWith('expiretoken') || body.openid === openidFor(options.appId, user);
+    const app = tokens.appOf(query.get('access_token')) ?? '';
+    const owned = code.startsWith('expiretoken') || body.openid === openidFor(app, user);
     if (body.openid !== undefined && !owned) {
       return failure(40029, 'invalid code: not issued to this openid');
     }
     usedPhoneCodes.add(code);
     const phone = phoneFor(user);
-    const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
+    // The button's code is for the app whose token asks: the watermark names that app.
+    const watermark = { timestamp: Math.floor(clock() / 1000), appid: app };
     return {
       errcode: 0,
       errmsg: 'ok',
@@ -164,23 +189,35 @@ const createPhoneNumber = (
 };
 
 /** The stub-only admin endpoints: open data encrypted as WeChat would, and a session_key rotated behind our back. */
-const createAdmin = (options: StubServerApiOptions, clock: () => number, latestSessionKeys: Map<string, string>) => ({
+const createAdmin = (options: StubServerApiOptions, clock: () => number, users: StubUsers) => ({
   encryptedData: (json: Record<string, unknown>): StubReply => {
-    const sessionKey = latestSessionKeys.get(typeof json.openid === 'string' ? json.openid : '');
+    const openid = typeof json.openid === 'string' ? json.openid : '';
+    const sessionKey = users.latestSessionKeys.get(openid);
     if (!sessionKey) return { status: 404, body: { error: 'unknown openid' } };
     const data = typeof json.data === 'object' && json.data !== null ? json.data : { stepInfoList: [] };
-    const watermark = { timestamp: Math.floor(clock() / 1000), appid: options.appId };
+    // Open data carries the watermark of the app the user's openid belongs to.
+    const appid = users.appOfOpenid.get(openid) ?? Object.keys(options.apps)[0];
+    const watermark = { timestamp: Math.floor(clock() / 1000), appid };
     return { body: encryptForMiniProgram({ ...data, watermark }, sessionKey) };
   },
   rotateSessionKey: (json: Record<string, unknown>): StubReply => {
     const openid = typeof json.openid === 'string' ? json.openid : '';
-    if (!latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };
-    latestSessionKeys.set(openid, randomBytes(16).toString('base64'));
+    if (!users.latestSessionKeys.has(openid)) return { status: 404, body: { error: 'unknown openid' } };
+    users.latestSessionKeys.set(openid, randomBytes(16).toString('base64'));
     return { body: { ok: true } };
   },
 });
 
-const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: Map<string, string>) => {
+/**
+ * @param latestSessionKeys the newest session_key per openid, as code2Session handed them out
+ * @param appOfOpenid the app each openid belongs to (openids are per app)
+ */
+const createStubServerApi = (
+  options: StubServerApiOptions,
+  latestSessionKeys: Map<string, string>,
+  appOfOpenid: ReadonlyMap<string, string> = new Map()
+) => {
+  const users: StubUsers = { latestSessionKeys, appOfOpenid };
   const clock = options.clock ?? Date.now;
   const stats: StubServerApiStats = {
     code2SessionCalls: 0,
@@ -190,9 +227,9 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
     phoneNumberCalls: 0,
   };
   const tokens = createTokenStore(options, clock, stats);
-  const checkSession = createCheckSession(tokens, latestSessionKeys, stats);
-  const phoneNumber = createPhoneNumber(options, clock, tokens, stats);
-  const admin = createAdmin(options, clock, latestSessionKeys);
+  const checkSession = createCheckSession(tokens, users, stats);
+  const phoneNumber = createPhoneNumber(clock, tokens, stats);
+  const admin = createAdmin(options, clock, users);
 
   /** Answers a request this module serves, or returns undefined for the stub's other routes. */
   const handle = (method: string, url: URL, body: unknown): StubReply | undefined => {
@@ -205,7 +242,7 @@ const createStubServerApi = (options: StubServerApiOptions, latestSessionKeys: M
       case 'POST /wxa/business/getuserphonenumber':
         return { body: phoneNumber(url.searchParams, json) };
       case 'POST /stub/expire-access-token':
-        tokens.expireCurrent();
+        tokens.expireCurrent(typeof json.appid === 'string' ? json.appid : undefined);
         return { body: { ok: true } };
       case 'POST /stub/encrypted-data':
         return admin.encryptedData(json);

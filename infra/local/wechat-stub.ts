@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createStubServerApi, failure, openidFor, type StubServerApiStats } from './wechat-stub-server-api.js';
@@ -18,10 +18,17 @@ import { createStubServerApi, failure, openidFor, type StubServerApiStats } from
  * every WeChat API request hang (`hang`), get an nginx-style HTML 502 (`html502`), have its connection reset
  * (`reset`), or be refused because the stub stops listening (`refuse`; `setFault(undefined)` listens again on the
  * same port).
+ *
+ * Several apps: `apps` maps each AppID to its secret. A user's openid differs per app (a function of AppID and user),
+ * and when the stub serves several apps they count as bound to one open-platform account: every login also gets a
+ * unionid, the same for one user in every app (as WeChat does for apps under one open-platform account).
  */
 interface WeChatStubOptions {
-  appId: string;
-  appSecret: string;
+  /** One app (the usual case); or give `apps`. */
+  appId?: string;
+  appSecret?: string;
+  /** AppID → app secret, for every app the stub serves. */
+  apps?: Readonly<Record<string, string>>;
   port?: number;
   host?: string;
 }
@@ -37,10 +44,25 @@ interface RunningWeChatStub {
   setFault: (fault: StubFault) => Promise<void>;
   /** The newest session_key handed out per openid: lets tests and tools act as WeChat would. */
   latestSessionKeys: Map<string, string>;
-  /** Call counts of every API (code2Session included), and expiring the current token as WeChat may at any time. */
-  serverApi: { stats: StubServerApiStats; expireCurrentToken: () => void };
+  /** The app each openid handed out belongs to. */
+  appOfOpenid: Map<string, string>;
+  /** Call counts of every API (code2Session included), and expiring the current token (of one app, or all). */
+  serverApi: { stats: StubServerApiStats; expireCurrentToken: (appId?: string) => void };
   stop: () => Promise<void>;
 }
+
+/** The same for one user in every app of the open-platform account. */
+const unionidFor = (user: string): string =>
+  `u${createHash('sha256').update(`union:${user}`).digest('base64url').slice(0, 27)}`;
+
+/** The apps the stub serves, from either form of the options. */
+const appsOf = (options: WeChatStubOptions): Record<string, string> => {
+  if (options.apps && Object.keys(options.apps).length > 0) return { ...options.apps };
+  if (options.appId === undefined || options.appSecret === undefined) {
+    throw new Error('The WeChat stub needs appId and appSecret, or apps');
+  }
+  return { [options.appId]: options.appSecret };
+};
 
 const replyJson = (res: ServerResponse, body: unknown): void => {
   const text = JSON.stringify(body);
@@ -52,17 +74,20 @@ const replyJson = (res: ServerResponse, body: unknown): void => {
 const SIMULATED_ERRCODE = /^errcode(-?\d+)(once)?/;
 
 const createJsCode2Session = (
-  options: WeChatStubOptions,
+  apps: Readonly<Record<string, string>>,
   latestSessionKeys: Map<string, string>,
+  appOfOpenid: Map<string, string>,
   stats: StubServerApiStats
 ) => {
+  const withUnionid = Object.keys(apps).length > 1;
   const usedCodes = new Set<string>();
   const failedOnce = new Set<string>();
   return (query: URLSearchParams) => {
     stats.code2SessionCalls += 1;
     if (query.get('grant_type') !== 'authorization_code') return failure(40002, 'invalid grant_type');
-    if (query.get('appid') !== options.appId) return failure(40013, 'invalid appid');
-    if (query.get('secret') !== options.appSecret) return failure(40125, 'invalid appsecret');
+    const appId = query.get('appid') ?? '';
+    if (!Object.hasOwn(apps, appId)) return failure(40013, 'invalid appid');
+    if (query.get('secret') !== apps[appId]) return failure(40125, 'invalid appsecret');
     const code = query.get('js_code') ?? '';
     if (code === '' || code.startsWith('invalid')) return failure(40029, 'invalid code');
     const simulated = SIMULATED_ERRCODE.exec(code);
@@ -73,10 +98,11 @@ const createJsCode2Session = (
     if (usedCodes.has(code)) return failure(40163, 'code been used');
     usedCodes.add(code);
     const user = code.split('.')[0] ?? code;
-    const openid = openidFor(options.appId, user);
+    const openid = openidFor(appId, user);
     const sessionKey = randomBytes(16).toString('base64');
     latestSessionKeys.set(openid, sessionKey);
-    return { session_key: sessionKey, openid };
+    appOfOpenid.set(openid, appId);
+    return { session_key: sessionKey, openid, ...(withUnionid ? { unionid: unionidFor(user) } : {}) };
   };
 };
 
@@ -122,13 +148,14 @@ interface StubState {
 
 /** The stub's request handler: the fault switch, jscode2session, then the access_token APIs. */
 const createStubHandler = (
-  options: WeChatStubOptions,
+  apps: Readonly<Record<string, string>>,
   latestSessionKeys: Map<string, string>,
   state: StubState,
   setFault: (fault: StubFault) => Promise<void>
 ) => {
-  const serverApi = createStubServerApi(options, latestSessionKeys);
-  const jscode2session = createJsCode2Session(options, latestSessionKeys, serverApi.stats);
+  const appOfOpenid = new Map<string, string>();
+  const serverApi = createStubServerApi({ apps }, latestSessionKeys, appOfOpenid);
+  const jscode2session = createJsCode2Session(apps, latestSessionKeys, appOfOpenid, serverApi.stats);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     if (req.method === 'POST' && url.pathname === '/stub/fault') {
@@ -150,7 +177,7 @@ const createStubHandler = (
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   };
-  return { handle, serverApi };
+  return { handle, serverApi, appOfOpenid };
 };
 
 /** Switches the fault; `refuse` stops listening (dropping kept-alive connections), anything else listens again. */
@@ -171,7 +198,7 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
   let port = options.port ?? 0;
   const server = createServer();
   const setFault = faultSwitch(server, state, () => listen(server, port, host));
-  const { handle, serverApi } = createStubHandler(options, latestSessionKeys, state, setFault);
+  const { handle, serverApi, appOfOpenid } = createStubHandler(appsOf(options), latestSessionKeys, state, setFault);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => void handle(req, res));
   await listen(server, port, host);
   port = (server.address() as AddressInfo).port;
@@ -181,6 +208,7 @@ const startWeChatStub = async (options: WeChatStubOptions): Promise<RunningWeCha
     requests: () => state.requests,
     setFault,
     latestSessionKeys,
+    appOfOpenid,
     serverApi: { stats: serverApi.stats, expireCurrentToken: serverApi.expireCurrentToken },
     stop: () =>
       new Promise<void>((resolve) => {

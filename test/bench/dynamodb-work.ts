@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { createHandler as createAuthorizer } from '../../functions/authorizer/handler.js';
+import type { createHandler as createListSessions } from '../../functions/list-sessions/handler.js';
 import type { createHandler as createLogin } from '../../functions/login/handler.js';
 import type { createHandler as createLogout } from '../../functions/logout/handler.js';
 import { createLoginLimit } from '../../functions/shared/composition-roots/limits.js';
 import type { SessionConfig } from '../../functions/shared/runtime/config.js';
+import { WeChatApps } from '../../functions/shared/wechat/apps.js';
 import { WeChatClient } from '../../functions/shared/wechat/client.js';
 import { authorizerEvent, httpEvent, lambdaContext } from '../support/events.js';
-import { instrumentedSessionStore } from './instrumented.js';
+import { BENCH_APP_ID, instrumentedSessionStore } from './instrumented.js';
 import type { OperationCounts } from './operation-counter.js';
 
 /**
@@ -19,6 +21,7 @@ type Factories = {
   authorizer: typeof createAuthorizer;
   login: typeof createLogin;
   logout: typeof createLogout;
+  listSessions: typeof createListSessions;
 };
 
 interface WorkRow {
@@ -85,6 +88,7 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
   const rows: WorkRow[] = [];
   const { config, factories } = deps;
   const identity = () => ({
+    appId: BENCH_APP_ID,
     openid: `o${randomBytes(14).toString('base64url')}`,
     sessionKey: randomBytes(16).toString('base64'),
   });
@@ -189,101 +193,166 @@ const measureDynamoDbWork = async (deps: WorkDependencies): Promise<{ rows: Work
     };
   })();
 
-  // Login: the client IP's attempt counter (one conditional update), then one transaction per issued session.
-  {
-    const { sessions, counter, client } = instrumentedSessionStore(config);
-    const wechat = new WeChatClient({
-      appId: deps.wechat.appId,
-      appSecret: async () => deps.wechat.appSecret,
-      apiBaseUrl: deps.wechat.baseUrl,
-    });
-    const loginWithLimit = (limit: number) =>
-      factories.login({
-        sessions,
-        wechat,
-        attempts: createLoginLimit(client, config, { loginLimitPerIpPerMinute: limit }),
-      });
-    let login = loginWithLimit(1_000_000);
-    // Each scenario from its own client IP, so their counters start at zero.
-    let sourceIp = '';
-    const call = async (code: string) =>
-      (await login(
-        httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code }), sourceIp }),
-        lambdaContext('login')
-      )) as { statusCode: number };
-    const run = randomBytes(4).toString('hex');
-    const requests = 50;
-    sourceIp = '198.51.100.1';
-    let ok = 0;
-    for (let i = 0; i < requests; i += 1) if ((await call(`bench${run}${i}.1`)).statusCode === 200) ok += 1;
-    const counts = counter.counts();
-    const exact =
-      ok === requests &&
-      counts.writes === 2 * requests &&
-      counts.byOperation.UpdateItem === requests &&
-      counts.byOperation.TransactWriteItems === requests &&
-      counts.reads === 0;
-    rows.push(
-      row('login: code accepted', requests, counts, '1 counter update + 1 transaction (2 puts), 0 reads each', exact)
-    );
+  // Login: one read (the user record) and one write request (a transaction: the session, the user record and, beyond
+  // the limit, the evicted session) per issued session; nothing when WeChat refuses the code.
+  rows.push(...(await measureLogin(deps)));
 
-    counter.reset();
-    sourceIp = '198.51.100.2';
-    let refused = 0;
-    for (let i = 0; i < 20; i += 1) if ((await call(`invalid${run}${i}`)).statusCode === 401) refused += 1;
-    const refusedCounts = counter.counts();
-    const refusedExact =
-      refused === 20 &&
-      refusedCounts.writes === 20 &&
-      refusedCounts.byOperation.UpdateItem === 20 &&
-      refusedCounts.reads === 0;
-    rows.push(row('login: code refused by WeChat', 20, refusedCounts, '1 counter update each', refusedExact));
-
-    // Over the client IP's limit: the counter's condition fails (still a billed write), WeChat is not asked.
-    login = loginWithLimit(5);
-    sourceIp = '198.51.100.3';
-    for (let i = 0; i < 5; i += 1) await call(`invalid${run}limit${i}`);
-    counter.reset();
-    let limited = 0;
-    for (let i = 0; i < 20; i += 1) if ((await call(`bench${run}limited${i}.1`)).statusCode === 429) limited += 1;
-    const limitedCounts = counter.counts();
-    const limitedExact =
-      limited === 20 &&
-      limitedCounts.writes === 20 &&
-      limitedCounts.byOperation.UpdateItem === 20 &&
-      limitedCounts.reads === 0;
-    rows.push(
-      row('login: over the per-IP limit (429)', 20, limitedCounts, '1 refused conditional update each', limitedExact)
-    );
-  }
-
-  // Logout: one delete, whatever the id's state.
-  {
-    const { sessions, counter } = instrumentedSessionStore(config);
-    const logout = factories.logout(sessions);
-    const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await sessions.create(identity())).sessionId)
-    );
-    counter.reset();
-    let noContent = 0;
-    for (const sessionId of ids) {
-      const result = (await logout(
-        httpEvent({
-          method: 'POST',
-          path: '/logout',
-          headers: { 'X-Session-Id': sessionId },
-          authorizerContext: { openid: 'o-bench' },
-        }),
-        lambdaContext('logout')
-      )) as { statusCode: number };
-      if (result.statusCode === 204) noContent += 1;
-    }
-    const counts = counter.counts();
-    const exact = noContent === ids.length && counts.writes === ids.length && counts.reads === 0;
-    rows.push(row('logout', ids.length, counts, '1 write (DeleteItem) each', exact));
-  }
+  rows.push(...(await measureSignOut(deps, identity)));
 
   return { rows, renewal };
+};
+
+const callerOf = (openid: string) => ({ openid, appId: BENCH_APP_ID });
+
+/** Logins of new users, of returning users and beyond the session limit; refused codes; over the per-IP limit. */
+const measureLogin = async (deps: WorkDependencies): Promise<WorkRow[]> => {
+  const { sessions, counter, client } = instrumentedSessionStore(deps.config);
+  const apps = new WeChatApps(
+    [deps.wechat.appId],
+    (appId) =>
+      new WeChatClient({ appId, appSecret: async () => deps.wechat.appSecret, apiBaseUrl: deps.wechat.baseUrl })
+  );
+  const loginWithLimit = (limit: number) =>
+    deps.factories.login({
+      sessions,
+      apps,
+      attempts: createLoginLimit(client, deps.config, { loginLimitPerIpPerMinute: limit }),
+    });
+  let login = loginWithLimit(1_000_000);
+  // Each scenario from its own client IP, so their counters start at zero.
+  let sourceIp = '';
+  const call = async (code: string) =>
+    (await login(
+      httpEvent({ method: 'POST', path: '/login', body: JSON.stringify({ code }), sourceIp }),
+      lambdaContext('login')
+    )) as { statusCode: number };
+  const run = randomBytes(4).toString('hex');
+  const rows: WorkRow[] = [];
+  const measure = async (scenario: string, codes: string[]) => {
+    counter.reset();
+    let ok = 0;
+    for (const code of codes) if ((await call(code)).statusCode === 200) ok += 1;
+    const counts = counter.counts();
+    const exact =
+      ok === codes.length &&
+      counts.reads === codes.length &&
+      counts.consistentReads === codes.length &&
+      counts.byOperation.UpdateItem === codes.length &&
+      counts.byOperation.TransactWriteItems === codes.length &&
+      counts.writes === 2 * codes.length;
+    rows.push(row(scenario, codes.length, counts, '1 read + 1 counter update + 1 transaction each', exact));
+  };
+  sourceIp = '198.51.100.1';
+  await measure(
+    'login: new user',
+    Array.from({ length: 50 }, (_, i) => `new${run}${i}.1`)
+  );
+  // 5 users, 12 logins each: the 11th and 12th end the user's oldest session in the same transaction.
+  sourceIp = '198.51.100.4';
+  await measure(
+    'login: returning user (to 10 sessions, then beyond the limit)',
+    Array.from({ length: 60 }, (_, i) => `back${run}${i % 5}.${i}`)
+  );
+  counter.reset();
+  sourceIp = '198.51.100.2';
+  let refused = 0;
+  for (let i = 0; i < 20; i += 1) if ((await call(`invalid${run}${i}`)).statusCode === 401) refused += 1;
+  const refusedCounts = counter.counts();
+  const refusedExact =
+    refused === 20 &&
+    refusedCounts.writes === 20 &&
+    refusedCounts.byOperation.UpdateItem === 20 &&
+    refusedCounts.reads === 0;
+  rows.push(row('login: code refused by WeChat', 20, refusedCounts, '1 counter update each', refusedExact));
+
+  // Over the client IP's limit: the counter's condition fails (still a billed write), WeChat is not asked.
+  login = loginWithLimit(5);
+  sourceIp = '198.51.100.3';
+  for (let i = 0; i < 5; i += 1) await call(`invalid${run}limit${i}`);
+  counter.reset();
+  let limited = 0;
+  for (let i = 0; i < 20; i += 1) if ((await call(`bench${run}limited${i}.1`)).statusCode === 429) limited += 1;
+  const limitedCounts = counter.counts();
+  const limitedExact =
+    limited === 20 &&
+    limitedCounts.writes === 20 &&
+    limitedCounts.byOperation.UpdateItem === 20 &&
+    limitedCounts.reads === 0;
+  rows.push(
+    row('login: over the per-IP limit (429)', 20, limitedCounts, '1 refused conditional update each', limitedExact)
+  );
+  return rows;
+};
+
+/** Logout of one session, listing, and signing out everywhere: what each costs. */
+const measureSignOut = async (
+  deps: WorkDependencies,
+  identity: () => { appId: string; openid: string; sessionKey: string }
+): Promise<WorkRow[]> => {
+  const { sessions, counter } = instrumentedSessionStore(deps.config);
+  const rows: WorkRow[] = [];
+  const eventFor = (path: string, method: string, sessionId: string, openid: string, body?: string) =>
+    httpEvent({
+      method,
+      path,
+      headers: { 'X-Session-Id': sessionId },
+      authorizerContext: callerOf(openid),
+      ...(body !== undefined ? { body } : {}),
+    });
+  const users = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const who = identity();
+      const ids = [];
+      for (let i = 0; i < 3; i += 1) ids.push((await sessions.create(who)).sessionId);
+      return { openid: who.openid, ids };
+    })
+  );
+  const logout = deps.factories.logout(sessions);
+  const list = deps.factories.listSessions(sessions);
+  const measure = async (
+    scenario: string,
+    expected: string,
+    run: (user: (typeof users)[number]) => Promise<boolean>,
+    check: (c: OperationCounts) => boolean
+  ) => {
+    counter.reset();
+    let ok = 0;
+    for (const user of users) if (await run(user)) ok += 1;
+    const counts = counter.counts();
+    rows.push(row(scenario, users.length, counts, expected, ok === users.length && check(counts)));
+  };
+  const status = async (result: unknown) => (result as { statusCode: number }).statusCode;
+  await measure(
+    'logout (this session)',
+    '1 write request (a transaction), 0 reads each',
+    async (user) =>
+      (await status(
+        await logout(eventFor('/logout', 'POST', user.ids[0] as string, user.openid), lambdaContext('logout'))
+      )) === 204,
+    (counts) => counts.writes === users.length && counts.reads === 0
+  );
+  await measure(
+    'GET /sessions (2 live sessions)',
+    '2 consistent reads (user record + BatchGetItem), 0 writes each',
+    async (user) =>
+      (await status(
+        await list(eventFor('/sessions', 'GET', user.ids[1] as string, user.openid), lambdaContext('list-sessions'))
+      )) === 200,
+    (counts) => counts.reads === 2 * users.length && counts.writes === 0
+  );
+  await measure(
+    'logout everywhere (2 sessions)',
+    '1 read + 1 write request each',
+    async (user) =>
+      (await status(
+        await logout(
+          eventFor('/logout', 'POST', user.ids[1] as string, user.openid, '{"everywhere":true}'),
+          lambdaContext('logout')
+        )
+      )) === 204,
+    (counts) => counts.reads === users.length && counts.writes === users.length
+  );
+  return rows;
 };
 
 /**

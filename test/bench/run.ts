@@ -108,6 +108,7 @@ const main = async () => {
         authorizer: authorizerModule.createHandler,
         login: (await import('../../functions/login/handler.js')).createHandler,
         logout: (await import('../../functions/logout/handler.js')).createHandler,
+        listSessions: (await import('../../functions/list-sessions/handler.js')).createHandler,
       },
       wechat: { appId: 'wx00000000bench000', appSecret: 'bench-app-secret', baseUrl: stub.baseUrl },
     });

@@ -68,8 +68,13 @@ const measureWarmAuthorizer = async (options: {
     Array.from(
       { length: 100 },
       async (_, i) =>
-        (await sessions.create({ openid: `o-bench-warm-${i}`, sessionKey: randomBytes(16).toString('base64') }))
-          .sessionId
+        (
+          await sessions.create({
+            appId: 'wx00000000bench000',
+            openid: `o-bench-warm-${i}`,
+            sessionKey: randomBytes(16).toString('base64'),
+          })
+        ).sessionId
     )
   );
   const events = ids.map((sessionId) => authorizerEvent({ sessionId }));
@@ -83,7 +88,7 @@ const measureWarmAuthorizer = async (options: {
       const item = {
         [sessionTable.partitionKey.name]: pk,
         openid: `o-bench-warm-${i}`,
-        sessionKey: 'x',
+        appId: 'wx00000000bench000',
         createdAt: now,
         [sessionTable.timeToLiveAttribute]: now + config.sessionTtlSeconds,
       };

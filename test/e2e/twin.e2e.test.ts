@@ -26,12 +26,16 @@ describe('npm start: the whole API over HTTP', () => {
   it('logs in, serves the protected routes, logs out, then refuses the id', async () => {
     const loggedIn = await login(twin.baseUrl, 'alice.1');
     expect(loggedIn.status).toBe(200);
-    expect(loggedIn.body).toEqual({ sessionId: expect.stringMatching(/^[\w-]{43}$/), expiresAt: expect.any(String) });
+    expect(loggedIn.body).toEqual({
+      sessionId: expect.stringMatching(/^[\w-]{43}$/),
+      expiresAt: expect.any(String),
+      isNewUser: true,
+    });
     const sessionId: string = sessionIdOf(loggedIn);
 
     const me = await call(twin.baseUrl, 'GET', '/me', { sessionId });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ openid: expect.stringMatching(/^o[\w-]{27}$/) });
+    expect(me.body).toEqual({ openid: expect.stringMatching(/^o[\w-]{27}$/), appId: 'wx00000000local000' });
 
     const products = await call(twin.baseUrl, 'GET', '/products', { sessionId });
     expect(products.status).toBe(200);

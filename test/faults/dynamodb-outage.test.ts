@@ -134,7 +134,7 @@ describe('DynamoDB Local stopped mid-run, then started again on the same port', 
         method: 'POST',
         path: '/logout',
         headers: { 'X-Session-Id': sessionId },
-        authorizerContext: { openid: 'o-outage' },
+        authorizerContext: { openid: 'o-outage', appId: 'wx0000000000000001' },
       }),
       lambdaContext('logout')
     )) as APIGatewayProxyStructuredResultV2;

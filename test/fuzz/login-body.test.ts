@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/login/handler.js';
+import { WeChatApps } from '../../functions/shared/wechat/apps.js';
 import { WeChatClient } from '../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { hostileString } from '../support/fuzz-arbitraries.js';
@@ -25,17 +26,21 @@ const login = () =>
         throw new Error('a session must never be created from garbage');
       },
     },
-    wechat: new WeChatClient({
-      appId: 'wx0000fuzz00000000',
-      appSecret: async () => APP_SECRET,
-      apiBaseUrl: 'http://wechat.invalid',
-      fetch: async () => {
-        wechatCalls += 1;
-        return new Response(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }), {
-          headers: { 'content-type': 'text/plain' },
-        });
-      },
-    }),
+    apps: new WeChatApps(
+      ['wx0000fuzz00000000'],
+      (appId) =>
+        new WeChatClient({
+          appId,
+          appSecret: async () => APP_SECRET,
+          apiBaseUrl: 'http://wechat.invalid',
+          fetch: async () => {
+            wechatCalls += 1;
+            return new Response(JSON.stringify({ errcode: 40029, errmsg: 'invalid code' }), {
+              headers: { 'content-type': 'text/plain' },
+            });
+          },
+        })
+    ),
   });
 
 /** Bodies: free text, any JSON, objects whose `code` is anything, oversized and deeply nested documents. */

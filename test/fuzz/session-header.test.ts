@@ -33,6 +33,7 @@ beforeAll(async () => {
   counter = store.counter;
   authorizer = createHandler(store.sessions);
   ({ sessionId: liveSessionId } = await store.sessions.create({
+    appId: 'wx0000fuzz00000000',
     openid: 'o-fuzz-user',
     sessionKey: 'c2Vzc2lvbmtleQ==',
   }));

@@ -34,6 +34,8 @@ interface HttpEventOptions {
   authorizerContext?: AuthorizerContext;
   /** `requestContext.http.sourceIp` (and X-Forwarded-For); default 192.0.2.1. */
   sourceIp?: string;
+  /** The route's path parameters (`/sessions/{id}`), as API Gateway hands them over. */
+  pathParameters?: Record<string, string>;
 }
 
 interface AuthorizerEventOptions {
@@ -106,6 +108,7 @@ function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2 {
       ...(authorizerContext ? { authorizer: { lambda: authorizerContext } } : {}),
     },
     ...(body !== undefined ? { body } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
     isBase64Encoded: options.isBase64Encoded ?? false,
   };
 }

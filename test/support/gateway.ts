@@ -23,7 +23,7 @@ interface GatewayReply {
 const throughGateway = async (
   authorizer: LambdaHandler,
   route: { fn: string; handler: LambdaHandler },
-  request: { method: string; path: string; sessionId: string; body?: unknown }
+  request: { method: string; path: string; sessionId: string; body?: unknown; pathParameters?: Record<string, string> }
 ): Promise<GatewayReply> => {
   const { method, path, sessionId } = request;
   const decision = (await authorizer(authorizerEvent({ sessionId, method, path }), lambdaContext('authorizer'))) as {
@@ -37,6 +37,7 @@ const throughGateway = async (
     headers: { [SESSION_HEADER]: sessionId },
     authorizerContext: decision.context!,
     ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
   });
   const response = (await route.handler(event, lambdaContext(route.fn))) as APIGatewayProxyStructuredResultV2;
   return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };

@@ -23,7 +23,8 @@ const buildStack = (props: Partial<WeChatLoginStackProps> = {}): WeChatLoginStac
     builtinCloudFormationValidation: false,
     context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] },
   });
-  return new WeChatLoginStack(app, 'TestStack', { wechatAppId: APP_ID, ...props });
+  const apps = props.wechatAppIds === undefined ? { wechatAppId: APP_ID } : {};
+  return new WeChatLoginStack(app, 'TestStack', { ...apps, ...props });
 };
 
 const synth = (props: Partial<WeChatLoginStackProps> = {}): { stack: WeChatLoginStack; template: Template } => {

@@ -6,6 +6,8 @@ const defaults = {
   sessionTtlSeconds: 7 * 24 * 60 * 60,
   /** Absolute cap from login, however busy the session. */
   sessionMaxAgeSeconds: 30 * 24 * 60 * 60,
+  /** Live sessions one user may hold per app; a login beyond it ends the user's oldest session. */
+  maxSessionsPerUser: 10,
   /** The single-host default, kept for WECHAT_API_BASE_URL's documentation; the list below is what is used. */
   wechatApiBaseUrl: 'https://api.weixin.qq.com',
   /** WeChat's hosts in order of preference: the general host, then its documented disaster-recovery host. */

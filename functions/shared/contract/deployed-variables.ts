@@ -8,8 +8,9 @@
 const deployedVariables = {
   readTableConfig: ['TABLE_NAME'],
   readSessionConfig: ['TABLE_NAME', 'SESSION_TTL_SECONDS', 'SESSION_MAX_AGE_SECONDS'],
-  readWeChatConfig: ['WECHAT_APP_ID', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URLS'],
-  readAppIdConfig: ['WECHAT_APP_ID'],
+  readSessionLimitConfig: ['MAX_SESSIONS_PER_USER'],
+  readWeChatConfig: ['WECHAT_APP_IDS', 'WECHAT_APP_SECRET_ARN', 'WECHAT_API_BASE_URLS'],
+  readAppIdsConfig: ['WECHAT_APP_IDS'],
   readLoginLimitConfig: ['LOGIN_LIMIT_PER_IP_PER_MINUTE'],
   readPhoneLimitConfig: ['PHONE_LIMIT_PER_USER_PER_DAY'],
 } as const;

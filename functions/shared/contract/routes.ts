@@ -25,6 +25,8 @@ const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/me', fn: 'me', authorized: true },
   { method: 'GET', path: '/products', fn: 'products', authorized: true },
   { method: 'POST', path: '/logout', fn: 'logout', authorized: true },
+  { method: 'GET', path: '/sessions', fn: 'list-sessions', authorized: true },
+  { method: 'DELETE', path: '/sessions/{id}', fn: 'end-session', authorized: true },
   { method: 'POST', path: '/wx/decrypt', fn: 'wx-decrypt', authorized: true },
   { method: 'POST', path: '/wx/verify', fn: 'wx-verify', authorized: true },
   { method: 'GET', path: '/wx/session-key/status', fn: 'wx-session-key-status', authorized: true },

@@ -29,4 +29,52 @@ const sessionTable = {
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
-export { sessionTable };
+const KEY = sessionTable.partitionKey.name;
+const TTL = sessionTable.timeToLiveAttribute;
+
+/**
+ * The top-level attributes of each item kind, by who names them, written once: the persistence layers read with
+ * these projections, and the IAM grants (infra/function-access.ts) allow each function exactly the lists it names
+ * (a `dynamodb:Attributes` condition), so a new attribute is a reviewed grant change.
+ */
+const itemAttributes = {
+  session: {
+    /** What the authorizer reads (a projection), listing reads and login writes: never a session_key. */
+    read: [KEY, 'openid', 'unionid', 'appId', 'createdAt', TTL],
+    write: [KEY, 'openid', 'unionid', 'appId', 'createdAt', TTL],
+    /** What the sliding renewal names: the key and the expiry, nothing else. */
+    renew: [KEY, TTL],
+    /** What ending a session names: its key. */
+    end: [KEY],
+  },
+  user: {
+    /** The whole user record, as login reads and rewrites it (`updatedAt` and the TTL: records from before it). */
+    all: [
+      KEY,
+      'openid',
+      'unionid',
+      'appId',
+      'sessionKey',
+      'keyIssuedAt',
+      'keyExpiresAt',
+      'firstLoginAt',
+      'lastLoginAt',
+      'sessions',
+      'version',
+      'updatedAt',
+      TTL,
+    ],
+    /** What the session_key services read. */
+    sessionKey: [KEY, 'openid', 'appId', 'sessionKey', 'keyExpiresAt', TTL],
+    /** What listing and ending sessions read and change: never the session_key. */
+    sessions: [KEY, 'openid', 'appId', 'sessions', 'version'],
+  },
+  /** A per-client limit's counter (functions/shared/limits). */
+  counter: [KEY, 'count', TTL],
+  /** The last answer of a rate-limited check (the session_key status check, once per user per window). */
+  recentAnswer: [KEY, 'fingerprint', 'answerUntilMs', 'answer', TTL],
+  /** The access_token entry of each app. */
+  token: [KEY, 'accessToken', 'tokenExpiresAtMs', 'lockOwner', 'lockExpiresAtMs', 'refreshBlockedUntilMs', TTL],
+} as const;
+
+export { itemAttributes, sessionTable };

@@ -11,18 +11,20 @@ import { cameThroughFrontDoor, type OriginEvent } from './origin-verify.js';
  * REST API authorizers are limited to strings, numbers and booleans; ours holds strings). `expiresAt` is when the
  * caller's session ends after this request (ISO-8601 UTC); API Gateway also sends it to the client as the
  * `X-Session-Expires-At` response header, so a business Lambda never needs to (always set by our authorizer;
- * optional in the type because no business Lambda needs it).
+ * optional in the type because no business Lambda needs it). `appId` is the mini program the session was created for.
  */
-type AuthorizerContext = { openid: string; unionid?: string; expiresAt?: string };
+type AuthorizerContext = { openid: string; unionid?: string; appId: string; expiresAt?: string };
 type AuthorizedEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+
+const isNonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /** Who is calling. Throws (500) if the route was deployed without the authorizer: a wiring bug, not a user error. */
 const callerOf = (event: AuthorizedEvent): CallerIdentity => {
   const context = event.requestContext?.authorizer?.lambda;
-  if (!context || typeof context.openid !== 'string' || context.openid === '') {
+  if (!context || !isNonEmpty(context.openid) || !isNonEmpty(context.appId)) {
     throw new AppError('internal_error', 'The route has no authorizer context');
   }
-  return { openid: context.openid, ...unionidField(context.unionid) };
+  return { openid: context.openid, ...unionidField(context.unionid), appId: context.appId };
 };
 
 /** The raw session id of an authorized request (payload 2.0 lower-cases header names). */

@@ -16,6 +16,7 @@ type ErrorCode =
   | 'not_found'
   | 'login_in_progress'
   | 'service_unavailable'
+  | 'unknown_app'
   | 'internal_error';
 
 /**

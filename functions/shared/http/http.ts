@@ -9,6 +9,7 @@ const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
   decrypt_failed: 400,
   invalid_phone_code: 400,
+  unknown_app: 400,
   invalid_code: 401,
   user_blocked: 403,
   not_found: 404,
@@ -22,9 +23,13 @@ const statusByCode: Record<ErrorCode, number> = {
   service_unavailable: 503,
 };
 
+/**
+ * Every JSON answer: `Cache-Control: no-store`, because answers here carry session ids (login), identities (/me,
+ * /sessions) or per-user data, which no browser, proxy or CDN may keep or hand to someone else.
+ */
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   body: JSON.stringify(body),
 });
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { sessionTable } from '../contract/table.js';
+import { itemAttributes, sessionTable } from '../contract/table.js';
 import type { RecentAnswer, RecentAnswerStore } from './recent-answers.js';
 
 const KEY = sessionTable.partitionKey.name;
@@ -28,7 +28,16 @@ class DynamoDbRecentAnswerStore implements RecentAnswerStore {
 
   async get(subject: string): Promise<RecentAnswer | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(subject), ConsistentRead: true })
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.key(subject),
+        ConsistentRead: true,
+        // Only the entry's own attributes (contract/table.ts): the IAM grant allows no others.
+        ProjectionExpression: itemAttributes.recentAnswer.map((_, index) => `#a${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(
+          itemAttributes.recentAnswer.map((name, index) => [`#a${index}`, name])
+        ),
+      })
     );
     if (!Item || typeof Item.fingerprint !== 'string' || typeof Item.answerUntilMs !== 'number') return undefined;
     return {

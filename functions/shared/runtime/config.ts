@@ -28,12 +28,27 @@ interface SessionConfig extends TableConfig {
   sessionMaxAgeSeconds: number;
 }
 
-/** Where the app secret comes from: Secrets Manager in AWS, a plain variable only on a developer's machine. */
-type AppSecretSource = { kind: 'secretsManager'; arn: string } | { kind: 'value'; value: string };
+/** How many live sessions one user may hold per app; a login beyond it ends the oldest. */
+interface SessionLimitConfig {
+  maxSessionsPerUser: number;
+}
 
-interface WeChatConfig {
-  appId: string;
-  appSecret: AppSecretSource;
+/**
+ * Where the app secrets come from: in AWS one Secrets Manager secret holding a JSON object `{"<appId>": "<secret>"}`
+ * (with one app, plain text is accepted too: a deployment from before several apps keeps its secret); on a developer's
+ * machine the values themselves, per AppID.
+ */
+type AppSecretSource =
+  | { kind: 'secretsManager'; arn: string }
+  | { kind: 'values'; values: Readonly<Record<string, string>> };
+
+/** The configured mini programs. The first AppID is the deployment's original app (see readAppIdsConfig). */
+interface AppIdsConfig {
+  appIds: readonly string[];
+}
+
+interface WeChatConfig extends AppIdsConfig {
+  appSecrets: AppSecretSource;
   /** WeChat's hosts in order of preference, each without a trailing slash; the client fails over along them. */
   apiBaseUrls: string[];
   /** How long a host that gave no answer is tried after the others (the per-Lambda circuit breaker). */
@@ -90,14 +105,89 @@ const readSessionConfig = (env: Env = process.env): SessionConfig => ({
   sessionMaxAgeSeconds: positiveInteger(env, 'SESSION_MAX_AGE_SECONDS', defaults.sessionMaxAgeSeconds),
 });
 
-const readAppSecretSource = (env: Env): AppSecretSource => {
+/** Largest MAX_SESSIONS_PER_USER: signing out everywhere ends them all in one transaction (at most 100 items). */
+const MAX_SESSIONS_LIMIT = 90;
+
+const readSessionLimitConfig = (env: Env = process.env): SessionLimitConfig => {
+  const max = positiveInteger(env, 'MAX_SESSIONS_PER_USER', defaults.maxSessionsPerUser, 'sessions');
+  if (max > MAX_SESSIONS_LIMIT) {
+    throw new ConfigError('MAX_SESSIONS_PER_USER', `must be at most ${MAX_SESSIONS_LIMIT}, got "${max}"`);
+  }
+  return { maxSessionsPerUser: max };
+};
+
+/** An AppID as WeChat issues them (`wx` + 16 hex characters), loosely: local AppIDs such as wx00000000local000 pass. */
+const APP_ID_PATTERN = /^wx[0-9A-Za-z]{1,62}$/;
+
+const appIdList = (name: string, ids: readonly string[]): string[] => {
+  if (ids.length === 0) throw new ConfigError(name, 'must name at least one AppID');
+  const bad = ids.find((id) => !APP_ID_PATTERN.test(id));
+  if (bad !== undefined) throw new ConfigError(name, `holds "${bad}", which is not an AppID ("wx" + letters/digits)`);
+  if (new Set(ids).size !== ids.length) throw new ConfigError(name, 'names an AppID twice');
+  return [...ids];
+};
+
+/** `WECHAT_APPS` (local): a JSON object `{"<appId>": "<secret>", ...}`, which overrides WECHAT_APP_ID(S) and the secret. */
+const readLocalApps = (env: Env): Record<string, string> | undefined => {
+  const raw = optional(env, 'WECHAT_APPS');
+  if (raw === undefined) return undefined;
+  let apps: unknown;
+  try {
+    apps = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(
+      'WECHAT_APPS',
+      'must be a JSON object {"<appId>": "<secret>", ...}, got text that is not JSON'
+    );
+  }
+  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) {
+    throw new ConfigError('WECHAT_APPS', 'must be a JSON object {"<appId>": "<secret>", ...}');
+  }
+  const entries = Object.entries(apps as Record<string, unknown>);
+  if (entries.some(([, secret]) => typeof secret !== 'string' || secret.trim() === '')) {
+    throw new ConfigError('WECHAT_APPS', 'must give every AppID a non-empty secret string');
+  }
+  appIdList(
+    'WECHAT_APPS',
+    entries.map(([id]) => id)
+  );
+  return Object.fromEntries(entries.map(([id, secret]) => [id, String(secret).trim()]));
+};
+
+/**
+ * The configured AppIDs, in order: WECHAT_APPS's keys (local), else WECHAT_APP_IDS (comma-separated, what the stack
+ * sets), else WECHAT_APP_ID (one app, as before several apps).
+ */
+const readAppIdsConfig = (env: Env = process.env): AppIdsConfig => {
+  const local = readLocalApps(env);
+  if (local) return { appIds: Object.keys(local) };
+  const list = optional(env, 'WECHAT_APP_IDS');
+  if (list !== undefined) {
+    return {
+      appIds: appIdList(
+        'WECHAT_APP_IDS',
+        list
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean)
+      ),
+    };
+  }
+  return { appIds: appIdList('WECHAT_APP_ID', [required(env, 'WECHAT_APP_ID')]) };
+};
+
+const readAppSecretSource = (env: Env, appIds: readonly string[]): AppSecretSource => {
+  const local = readLocalApps(env);
+  if (local) return { kind: 'values', values: local };
   const arn = optional(env, 'WECHAT_APP_SECRET_ARN');
   if (arn) return { kind: 'secretsManager', arn };
   const value = optional(env, 'WECHAT_APP_SECRET');
-  if (value) return { kind: 'value', value };
+  if (value && appIds.length === 1) return { kind: 'values', values: { [appIds[0] as string]: value } };
+  if (value)
+    throw new ConfigError('WECHAT_APP_SECRET', 'holds one secret, but several AppIDs are configured: use WECHAT_APPS');
   throw new ConfigError(
     'WECHAT_APP_SECRET_ARN',
-    'is required but not set (locally, WECHAT_APP_SECRET may hold the secret instead)'
+    'is required but not set (locally, WECHAT_APP_SECRET or WECHAT_APPS may hold the secret instead)'
   );
 };
 
@@ -118,18 +208,16 @@ const readApiBaseUrls = (env: Env): string[] => {
   return [...new Set(entries.map((entry) => parseHttpUrl('WECHAT_API_BASE_URLS', entry)))];
 };
 
-const readWeChatConfig = (env: Env = process.env): WeChatConfig => ({
-  appId: required(env, 'WECHAT_APP_ID'),
-  appSecret: readAppSecretSource(env),
-  apiBaseUrls: readApiBaseUrls(env),
-  hostBreakerMs: positiveInteger(env, 'WECHAT_HOST_BREAKER_SECONDS', defaults.wechatHostBreakerSeconds) * 1000,
-  timeoutMs: defaults.wechatTimeoutMs,
-});
-
-/** Only the AppID, for functions that check WeChat's watermark but never call WeChat (so need no secret). */
-const readAppIdConfig = (env: Env = process.env): { appId: string } => ({
-  appId: required(env, 'WECHAT_APP_ID'),
-});
+const readWeChatConfig = (env: Env = process.env): WeChatConfig => {
+  const { appIds } = readAppIdsConfig(env);
+  return {
+    appIds,
+    appSecrets: readAppSecretSource(env, appIds),
+    apiBaseUrls: readApiBaseUrls(env),
+    hostBreakerMs: positiveInteger(env, 'WECHAT_HOST_BREAKER_SECONDS', defaults.wechatHostBreakerSeconds) * 1000,
+    timeoutMs: defaults.wechatTimeoutMs,
+  };
+};
 
 interface LoginLimitConfig {
   /** Login attempts one client IP may make per UTC minute (functions/shared/limits). */
@@ -181,16 +269,27 @@ const readServiceName = (env: Env = process.env): string => env.POWERTOOLS_SERVI
 const readMetricsEnabled = (env: Env = process.env): boolean =>
   optional(env, 'POWERTOOLS_METRICS_DISABLED')?.toLowerCase() !== 'true';
 
-export type { AppSecretSource, Env, LoginLimitConfig, PhoneLimitConfig, SessionConfig, TableConfig, WeChatConfig };
+export type {
+  AppIdsConfig,
+  AppSecretSource,
+  Env,
+  LoginLimitConfig,
+  PhoneLimitConfig,
+  SessionConfig,
+  SessionLimitConfig,
+  TableConfig,
+  WeChatConfig,
+};
 export {
   ConfigError,
-  readAppIdConfig,
+  readAppIdsConfig,
   readLocalAwsSettings,
   readLoginLimitConfig,
   readMetricsEnabled,
   readPhoneLimitConfig,
   readServiceName,
   readSessionConfig,
+  readSessionLimitConfig,
   readTableConfig,
   readWeChatConfig,
 };

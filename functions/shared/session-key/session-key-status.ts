@@ -4,8 +4,7 @@ import { logger } from '../runtime/logger.js';
 import type { CallerIdentity } from '../sessions/identity.js';
 import type { SessionKeys } from '../sessions/latest-session-key.js';
 import type { SessionStore } from '../sessions/session-store.js';
-import type { AccessTokenCache } from '../wechat/access-token-cache.js';
-import type { WeChatClient } from '../wechat/client.js';
+import type { AppServices } from './phone-numbers.js';
 
 /**
  * Names a session_key without revealing it (SHA-256, base64url): which key an answer was about, so a re-login (a new
@@ -20,29 +19,28 @@ const sessionKeyFingerprint = (sessionKey: string): string =>
  * session is deleted: its next request is denied (403) and the client logs in again, which gets a new session_key.
  *
  * @example
- * const status = new SessionKeyStatus(sessionKeys, sessions, accessTokens, wechat, recentChecks);
+ * const status = new SessionKeyStatus(sessionKeys, sessions, (appId) => ({ tokens, wechat }), recentChecks);
  * const valid = await status.check(caller, sessionId);
  */
 class SessionKeyStatus {
   constructor(
     private readonly keys: Pick<SessionKeys, 'current'>,
     private readonly sessions: Pick<SessionStore, 'revoke'>,
-    private readonly tokens: Pick<AccessTokenCache, 'withToken'>,
-    private readonly wechat: Pick<WeChatClient, 'checkSessionKey'>,
+    private readonly apps: AppServices<'checkSessionKey'>,
     private readonly recent: Pick<RecentAnswers, 'answer'>
   ) {}
 
+  /** Asks with the caller's app's access_token (the session_key belongs to that app). */
   async check(caller: CallerIdentity, sessionId: string | undefined): Promise<boolean> {
     const sessionKey = await this.keys.current(caller);
+    const { tokens, wechat } = this.apps(caller.appId);
     const valid =
       sessionKey !== undefined &&
       (await this.recent.answer(caller.openid, sessionKeyFingerprint(sessionKey), () =>
-        this.tokens.withToken((accessToken) =>
-          this.wechat.checkSessionKey({ accessToken, openid: caller.openid, sessionKey })
-        )
+        tokens.withToken((accessToken) => wechat.checkSessionKey({ accessToken, openid: caller.openid, sessionKey }))
       ));
     if (!valid) {
-      await this.sessions.revoke(sessionId);
+      await this.sessions.revoke(caller, sessionId);
       logger.info('session_key no longer valid: the calling session was ended');
     }
     return valid;

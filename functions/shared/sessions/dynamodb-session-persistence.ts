@@ -1,16 +1,16 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { sessionTable } from '../contract/table.js';
-import { unionidField } from './identity.js';
+import { itemAttributes, sessionTable } from '../contract/table.js';
+import type { UserRecord, UserSessionEntry } from '../users/user-record.js';
 import type { LatestSessionKey, LatestSessionKeyReader } from './latest-session-key.js';
-import type { SessionPersistence, SessionRecord } from './session-store.js';
+import type { LoginWrite, SessionPersistence, SessionRecord, UserView } from './session-store.js';
 
 const KEY = sessionTable.partitionKey.name;
 const EXPIRES_AT = sessionTable.timeToLiveAttribute;
@@ -18,12 +18,23 @@ const EXPIRES_AT = sessionTable.timeToLiveAttribute;
 const SESSION_PK_PREFIX = sessionTable.keyPrefixes.session;
 const USER_PK_PREFIX = sessionTable.keyPrefixes.user;
 
+const sessionAttributes = itemAttributes.session;
+const userAttributes = itemAttributes.user;
+
+const projection = (attributes: readonly string[]) => ({
+  ProjectionExpression: attributes.map((_, index) => `#p${index}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),
+});
+
+type Item = Record<string, unknown>;
+
 /**
- * SessionPersistence on the session table. Only DynamoDB is spoken here; the session rules are in SessionStore.
- * Expressions use placeholders throughout, and a failed condition is translated here rather than leaked.
+ * SessionPersistence on the session table. Only DynamoDB is spoken here; the session rules are in SessionStore and
+ * the user layer's in users/user-record.ts. Expressions use placeholders throughout; failed conditions are
+ * translated here rather than leaked. Every read names the attributes it needs (a projection).
  *
- * Beside each session, a user item (`user#<openid>`) holds the session_key of the user's latest login: WeChat keeps
- * one valid session_key per user, so every session of the user decrypts with that one.
+ * Beside each session, a user item (`user#<openid>`) holds the user record: the newest session_key (WeChat keeps one
+ * valid session_key per user, so every session of the user decrypts with that one), login times and the sessions.
  */
 class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKeyReader {
   constructor(
@@ -31,25 +42,44 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
     private readonly tableName: string
   ) {}
 
-  /**
-   * One TransactWriteItems: the new session (never overwriting one) and the user's latest session_key, so login
-   * stays a single DynamoDB request and the two can never disagree. IAM-wise each part is a PutItem.
-   */
-  async put(record: SessionRecord, latest: LatestSessionKey): Promise<void> {
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: toItem(record),
-              ConditionExpression: 'attribute_not_exists(#key)',
-              ExpressionAttributeNames: { '#key': KEY },
-            },
-          },
-          { Put: { TableName: this.tableName, Item: toUserItem(latest) } },
-        ],
+  async getUser(openid: string, view: UserView = 'login'): Promise<UserRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [KEY]: USER_PK_PREFIX + openid },
+        ConsistentRead: true,
+        ...projection(view === 'login' ? userAttributes.all : userAttributes.sessions),
       })
+    );
+    return Item ? fromUserItem(Item) : undefined;
+  }
+
+  /**
+   * One TransactWriteItems: the new session (never overwriting one), the sessions it evicts, and the user record
+   * (a put, conditional on the record being as read), so login stays a single DynamoDB write request.
+   */
+  async commitLogin(write: LoginWrite): Promise<boolean> {
+    const userPut = {
+      Put: {
+        TableName: this.tableName,
+        Item: toUserItem(write.user),
+        ...this.unchangedSince(write.expected),
+      },
+    };
+    return this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(write.session),
+            ConditionExpression: 'attribute_not_exists(#key)',
+            ExpressionAttributeNames: { '#key': KEY },
+          },
+        },
+        ...write.evictedKeys.map((key) => this.sessionDelete(key)),
+        userPut,
+      ],
+      write.evictedKeys.length + 1
     );
   }
 
@@ -60,9 +90,17 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
         TableName: this.tableName,
         Key: { [KEY]: USER_PK_PREFIX + openid },
         ConsistentRead: true,
+        ...projection(userAttributes.sessionKey),
       })
     );
-    return Item ? fromUserItem(Item) : undefined;
+    const user = Item ? fromUserItem(Item) : undefined;
+    if (!user?.sessionKey || user.keyExpiresAt === undefined) return undefined;
+    return {
+      openid: user.openid,
+      ...(user.appId ? { appId: user.appId } : {}),
+      sessionKey: user.sessionKey,
+      expiresAt: user.keyExpiresAt,
+    };
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
@@ -71,14 +109,35 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
         TableName: this.tableName,
         Key: { [KEY]: SESSION_PK_PREFIX + key },
         ConsistentRead: true,
+        ...projection(sessionAttributes.read),
       })
     );
     return Item ? fromItem(Item) : undefined;
   }
 
-  async extend(key: string, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
+  async getMany(keys: readonly string[]): Promise<SessionRecord[]> {
+    const found: SessionRecord[] = [];
+    // BatchGetItem takes up to 100 keys; a user holds at most MAX_SESSIONS_PER_USER (at most 90) entries.
+    for (let start = 0; start < keys.length; start += 100) {
+      let request: Record<string, { Keys: Item[]; ConsistentRead: boolean } & ReturnType<typeof projection>> = {
+        [this.tableName]: {
+          Keys: keys.slice(start, start + 100).map((key) => ({ [KEY]: SESSION_PK_PREFIX + key })),
+          ConsistentRead: true,
+          ...projection(sessionAttributes.read),
+        },
+      };
+      while (Object.keys(request).length > 0) {
+        const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(Responses?.[this.tableName] ?? []).map(fromItem));
+        request = (UnprocessedKeys ?? {}) as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async extend(key: string, expiresAt: number, now: number): Promise<boolean> {
     try {
-      const { Attributes } = await this.client.send(
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [KEY]: SESSION_PK_PREFIX + key },
@@ -87,32 +146,122 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
           ConditionExpression: 'attribute_exists(#key) AND #exp > :now AND #exp < :exp',
           ExpressionAttributeNames: { '#key': KEY, '#exp': EXPIRES_AT },
           ExpressionAttributeValues: { ':exp': expiresAt, ':now': now },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          // Nothing comes back: the authorizer may only move the expiry, and reads nothing it has not read already.
+          ReturnValues: 'NONE',
         })
       );
-      return Attributes ? fromItem(Attributes) : undefined;
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        // Deleted (no item), expired, or already renewed by a concurrent request: report what is there now.
-        return error.Item ? fromItem(unmarshall(error.Item)) : undefined;
-      }
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
 
-  async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: SESSION_PK_PREFIX + key } }));
+  /**
+   * Deletes the session and removes its entry from the user record, in one transaction. A record without a list
+   * (none, or one from before the user layer) cannot take the removal: then the session is deleted on its own.
+   */
+  async endSession(openid: string, entry: Pick<UserSessionEntry, 'key' | 'handle'>): Promise<void> {
+    const removed = await this.transact(
+      [
+        this.sessionDelete(entry.key),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { [KEY]: USER_PK_PREFIX + openid },
+            UpdateExpression: 'REMOVE #sessions.#handle SET #version = if_not_exists(#version, :zero) + :one',
+            ConditionExpression: 'attribute_exists(#sessions)',
+            ExpressionAttributeNames: { '#sessions': 'sessions', '#handle': entry.handle, '#version': 'version' },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+          },
+        },
+      ],
+      1
+    );
+    if (!removed) await this.client.send(new DeleteCommand(this.sessionDelete(entry.key).Delete));
+  }
+
+  async endSessions(openid: string, keys: readonly string[], expected: UserRecord | undefined): Promise<boolean> {
+    const deletes = keys.map((key) => this.sessionDelete(key));
+    if (!expected) {
+      for (const remove of deletes) await this.client.send(new DeleteCommand(remove.Delete));
+      return true;
+    }
+    const condition = this.unchangedSince(expected);
+    const emptied = {
+      Update: {
+        TableName: this.tableName,
+        Key: { [KEY]: USER_PK_PREFIX + openid },
+        UpdateExpression: 'SET #sessions = :none, #version = :next',
+        ConditionExpression: condition.ConditionExpression,
+        ExpressionAttributeNames: {
+          ...condition.ExpressionAttributeNames,
+          '#sessions': 'sessions',
+          '#version': 'version',
+        },
+        ExpressionAttributeValues: {
+          ...('ExpressionAttributeValues' in condition ? condition.ExpressionAttributeValues : {}),
+          ':none': {},
+          ':next': (expected.version ?? 0) + 1,
+        },
+      },
+    };
+    return this.transact([...deletes, emptied], deletes.length);
+  }
+
+  private sessionDelete(key: string) {
+    return { Delete: { TableName: this.tableName, Key: { [KEY]: SESSION_PK_PREFIX + key } } };
+  }
+
+  /** The condition that the user record is still as read: absent, or at the version read (none on old records). */
+  private unchangedSince(expected: UserRecord | undefined) {
+    if (!expected) {
+      return { ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': KEY } };
+    }
+    if (expected.version === undefined) {
+      return {
+        ConditionExpression: 'attribute_exists(#key) AND attribute_not_exists(#version)',
+        ExpressionAttributeNames: { '#key': KEY, '#version': 'version' },
+      };
+    }
+    return {
+      ConditionExpression: '#version = :expectedVersion',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expectedVersion': expected.version },
+    };
+  }
+
+  /**
+   * Runs a transaction; false when it was cancelled only because the user record (the item at `userIndex`) failed its
+   * condition, or because a concurrent transaction touched the same items (TransactionConflict): the caller reads
+   * again and retries. Any other failure is thrown.
+   */
+  private async transact(items: Item[], userIndex: number): Promise<boolean> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items as never }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isRetryable(error.CancellationReasons ?? [], userIndex)) {
+        return false;
+      }
+      throw error;
+    }
   }
 }
 
-type Item = Record<string, unknown>;
+const isRetryable = (reasons: { Code?: string }[], userIndex: number): boolean =>
+  reasons.every(
+    (reason, index) =>
+      reason.Code === 'None' ||
+      reason.Code === 'TransactionConflict' ||
+      (index === userIndex && reason.Code === 'ConditionalCheckFailed')
+  ) && reasons.some((reason) => reason.Code !== 'None');
 
 const toItem = (record: SessionRecord): Item => ({
   [KEY]: SESSION_PK_PREFIX + record.key,
   openid: record.openid,
-  ...unionidField(record.unionid),
-  sessionKey: record.sessionKey,
+  ...(record.unionid ? { unionid: record.unionid } : {}),
+  ...(record.appId ? { appId: record.appId } : {}),
   createdAt: record.createdAt,
   [EXPIRES_AT]: record.expiresAt,
 });
@@ -120,25 +269,56 @@ const toItem = (record: SessionRecord): Item => ({
 const fromItem = (item: Item): SessionRecord => ({
   key: String(item[KEY]).slice(SESSION_PK_PREFIX.length),
   openid: String(item.openid),
-  ...unionidField(item.unionid),
-  sessionKey: String(item.sessionKey),
+  ...(typeof item.unionid === 'string' ? { unionid: item.unionid } : {}),
+  ...(typeof item.appId === 'string' ? { appId: item.appId } : {}),
   createdAt: Number(item.createdAt),
   expiresAt: Number(item[EXPIRES_AT]),
 });
 
-const toUserItem = (latest: LatestSessionKey): Item => ({
-  [KEY]: USER_PK_PREFIX + latest.openid,
-  openid: latest.openid,
-  sessionKey: latest.sessionKey,
-  updatedAt: latest.updatedAt,
-  [EXPIRES_AT]: latest.expiresAt,
+/** The user record as an item. No TTL attribute: the record (first login time included) outlives every session. */
+const toUserItem = (user: UserRecord): Item => ({
+  [KEY]: USER_PK_PREFIX + user.openid,
+  openid: user.openid,
+  ...(user.appId ? { appId: user.appId } : {}),
+  ...(user.unionid ? { unionid: user.unionid } : {}),
+  ...(user.sessionKey ? { sessionKey: user.sessionKey } : {}),
+  ...(user.keyIssuedAtMs !== undefined ? { keyIssuedAt: user.keyIssuedAtMs } : {}),
+  ...(user.keyExpiresAt !== undefined ? { keyExpiresAt: user.keyExpiresAt } : {}),
+  ...(user.firstLoginAtMs !== undefined ? { firstLoginAt: user.firstLoginAtMs } : {}),
+  ...(user.lastLoginAtMs !== undefined ? { lastLoginAt: user.lastLoginAtMs } : {}),
+  sessions: Object.fromEntries(user.sessions.map((entry) => [entry.handle, { k: entry.key, c: entry.createdAtMs }])),
+  version: user.version ?? 1,
 });
 
-const fromUserItem = (item: Item): LatestSessionKey => ({
-  openid: String(item.openid),
-  sessionKey: String(item.sessionKey),
-  updatedAt: Number(item.updatedAt),
-  expiresAt: Number(item[EXPIRES_AT]),
-});
+const numberOr = (value: unknown, fallback?: number): number | undefined =>
+  typeof value === 'number' ? value : fallback;
+
+const fromUserItem = (item: Item): UserRecord => {
+  // Records from before the user layer: `updatedAt` (seconds) was the key's time, `expiresAt` its end.
+  const legacyIssuedAtMs = typeof item.updatedAt === 'number' ? item.updatedAt * 1000 : undefined;
+  const sessions = (typeof item.sessions === 'object' && item.sessions !== null ? item.sessions : {}) as Record<
+    string,
+    { k?: unknown; c?: unknown }
+  >;
+  return {
+    ...(typeof item.appId === 'string' ? { appId: item.appId } : {}),
+    openid: String(item.openid),
+    ...(typeof item.unionid === 'string' ? { unionid: item.unionid } : {}),
+    ...(typeof item.sessionKey === 'string' ? { sessionKey: item.sessionKey } : {}),
+    ...optionalNumber('keyIssuedAtMs', numberOr(item.keyIssuedAt, legacyIssuedAtMs)),
+    ...optionalNumber('keyExpiresAt', numberOr(item.keyExpiresAt, numberOr(item[EXPIRES_AT]))),
+    ...optionalNumber('firstLoginAtMs', numberOr(item.firstLoginAt, legacyIssuedAtMs)),
+    ...optionalNumber('lastLoginAtMs', numberOr(item.lastLoginAt, legacyIssuedAtMs)),
+    sessions: Object.entries(sessions).map(([handle, entry]) => ({
+      handle,
+      key: String(entry.k),
+      createdAtMs: Number(entry.c),
+    })),
+    ...optionalNumber('version', numberOr(item.version)),
+  };
+};
+
+const optionalNumber = <K extends string>(name: K, value: number | undefined) =>
+  (value === undefined ? {} : { [name]: value }) as Partial<Record<K, number>>;
 
 export { DynamoDbSessionPersistence, SESSION_PK_PREFIX, USER_PK_PREFIX };

@@ -5,10 +5,19 @@ interface WeChatIdentity {
   sessionKey: string;
 }
 
-/** The caller's identity as protected routes see it: never the session_key. */
+/** A login: WeChat's answer and the mini program (AppID) it was for. */
+interface LoginIdentity extends WeChatIdentity {
+  appId: string;
+}
+
+/**
+ * The caller's identity as protected routes see it: never the session_key. `appId` is the mini program the session
+ * was created for (openids are per app; the unionid is shared by the apps of one Open Platform account).
+ */
 interface CallerIdentity {
   openid: string;
   unionid?: string;
+  appId: string;
 }
 
 /**
@@ -21,5 +30,5 @@ interface CallerIdentity {
 const unionidField = (unionid: unknown): { unionid?: string } =>
   typeof unionid === 'string' && unionid !== '' ? { unionid } : {};
 
-export type { CallerIdentity, WeChatIdentity };
+export type { CallerIdentity, LoginIdentity, WeChatIdentity };
 export { unionidField };

@@ -15,4 +15,17 @@ const isWellFormedSessionId = (value: unknown): value is string =>
 
 const hashSessionId = (sessionId: string): string => createHash('sha256').update(sessionId).digest('base64url');
 
-export { hashSessionId, isWellFormedSessionId, newSessionId };
+/**
+ * The handle `GET /sessions` shows for a session: 22 base64url characters (128 bits) of SHA-256 over the session's
+ * key, itself the SHA-256 of the id. One-way twice over, so it reveals nothing about the id; 22 characters never pass
+ * the 43-character id check, so a handle used as X-Session-Id is refused without a read.
+ */
+const sessionHandleOf = (key: string): string =>
+  createHash('sha256').update(`handle:${key}`).digest('base64url').slice(0, 22);
+
+const HANDLE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Cheap shape check for a handle from a URL, so garbage is a 404 without a read. */
+const isWellFormedHandle = (value: unknown): value is string => typeof value === 'string' && HANDLE_PATTERN.test(value);
+
+export { hashSessionId, isWellFormedHandle, isWellFormedSessionId, newSessionId, sessionHandleOf };

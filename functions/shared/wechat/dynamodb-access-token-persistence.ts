@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { sessionTable } from '../contract/table.js';
+import { itemAttributes, sessionTable } from '../contract/table.js';
 import type { AccessTokenPersistence, AccessTokenState, CachedAccessToken } from './access-token-cache.js';
 
 const KEY = sessionTable.partitionKey.name;
 const TTL = sessionTable.timeToLiveAttribute;
-/** The one access_token entry, beside the sessions under its own prefix. */
+/** The access_token entry of a deployment from before several apps (now unused: each app has its own entry). */
 const ACCESS_TOKEN_KEY = `${sessionTable.keyPrefixes.token}access_token`;
+/** The access_token entry of one app, beside the sessions under the token prefix: each mini program has its own. */
+const accessTokenKeyOf = (appId: string): string => `${ACCESS_TOKEN_KEY}#${appId}`;
 /** Keep a dead token entry a day past its expiry for diagnosis, then let TTL remove it. */
 const KEEP_AFTER_EXPIRY_SECONDS = 24 * 60 * 60;
 
@@ -23,6 +25,12 @@ const names = {
   '#lockExp': 'lockExpiresAtMs',
   '#blocked': 'refreshBlockedUntilMs',
 } as const;
+
+/** Reads project exactly the entry's attributes (contract/table.ts), which the IAM grants allow and no others. */
+const readProjection = {
+  ProjectionExpression: itemAttributes.token.map((_, index) => `#a${index}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(itemAttributes.token.map((name, index) => [`#a${index}`, name])),
+};
 
 /**
  * AccessTokenPersistence on the session table, item `pk = token#access_token`: accessToken, tokenExpiresAtMs,
@@ -42,7 +50,7 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
 
   async read(): Promise<AccessTokenState> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true })
+      new GetCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true, ...readProjection })
     );
     if (!Item) return {};
     const { accessToken, tokenExpiresAtMs, lockOwner, lockExpiresAtMs, refreshBlockedUntilMs } = Item;
@@ -127,4 +135,4 @@ class DynamoDbAccessTokenPersistence implements AccessTokenPersistence {
 const pick = (...placeholders: (keyof typeof names)[]): Record<string, string> =>
   Object.fromEntries(placeholders.map((placeholder) => [placeholder, names[placeholder]]));
 
-export { ACCESS_TOKEN_KEY, DynamoDbAccessTokenPersistence };
+export { ACCESS_TOKEN_KEY, accessTokenKeyOf, DynamoDbAccessTokenPersistence };

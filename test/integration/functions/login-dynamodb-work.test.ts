@@ -5,6 +5,7 @@ import { createLoginLimit } from '../../../functions/shared/composition-roots/li
 import { createSessionStore } from '../../../functions/shared/composition-roots/sessions.js';
 import { createDocumentClient } from '../../../functions/shared/runtime/dynamodb.js';
 import { DynamoDbSessionPersistence } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
+import { WeChatApps } from '../../../functions/shared/wechat/apps.js';
 import { WeChatClient } from '../../../functions/shared/wechat/client.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/wechat-stub.js';
 import { countOperations } from '../../bench/operation-counter.js';
@@ -32,11 +33,14 @@ const setup = async (limit: number) => {
   const counter = countOperations(client);
   const sessions = createSessionStore(
     { ...config, sessionTtlSeconds: 3600, sessionMaxAgeSeconds: 7200 },
-    new DynamoDbSessionPersistence(client, config.tableName)
+    { persistence: new DynamoDbSessionPersistence(client, config.tableName), maxSessionsPerUser: 10 }
   );
-  const wechat = new WeChatClient({ appId: APP_ID, appSecret: async () => SECRET, apiBaseUrl: stub.baseUrl });
+  const apps = new WeChatApps(
+    [APP_ID],
+    (appId) => new WeChatClient({ appId, appSecret: async () => SECRET, apiBaseUrl: stub.baseUrl })
+  );
   const attempts = createLoginLimit(client, config, { loginLimitPerIpPerMinute: limit });
-  const handler = createHandler({ sessions, wechat, attempts });
+  const handler = createHandler({ sessions, apps, attempts });
   const login = async (code: string) =>
     (
       (await handler(
@@ -48,12 +52,13 @@ const setup = async (limit: number) => {
 };
 
 describe("login's DynamoDB work per call", () => {
-  it('an accepted code: 1 conditional UpdateItem (the counter) + 1 TransactWriteItems (2 puts), no read: 5 WRU', async () => {
+  it('an accepted code: the counter (1 UpdateItem), the user record (1 consistent GetItem), 1 TransactWriteItems (session + user record): 5 WRU, 1 RRU', async () => {
     const { counter, login } = await setup(1000);
     for (let i = 0; i < 5; i += 1) expect(await login(`work${i}.1`)).toBe(200);
     const counts = counter.counts();
-    expect(counts.byOperation).toEqual({ UpdateItem: 5, TransactWriteItems: 5 });
-    expect(counts.reads).toBe(0);
+    expect(counts.byOperation).toEqual({ UpdateItem: 5, GetItem: 5, TransactWriteItems: 5 });
+    expect(counts.reads).toBe(5);
+    expect(counts.consistentReads).toBe(5);
     expect(counts.writeUnits).toBe(5 * 5);
   });
 

@@ -77,7 +77,7 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
     const login = await loginWith(handlers, 'carol.1');
     expect(login.status).toBe(200);
     expect(login.body.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Object.keys(login.body).sort()).toEqual(['expiresAt', 'sessionId']);
+    expect(Object.keys(login.body).sort()).toEqual(['expiresAt', 'isNewUser', 'sessionId']);
     expect(new Date(login.body.expiresAt).toISOString()).toBe(login.body.expiresAt);
 
     const sessionId: string = login.body.sessionId;
@@ -89,7 +89,7 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
     expect(JSON.stringify(decision)).not.toContain(sessionKey);
 
     const me = await callProtected(handlers, 'me', 'GET', '/me', sessionId);
-    expect(me).toEqual({ status: 200, body: { openid: decision.context!.openid } });
+    expect(me).toEqual({ status: 200, body: { openid: decision.context!.openid, appId: 'wx1111222233334444' } });
 
     const products = await callProtected(handlers, 'products', 'GET', '/products', sessionId);
     expect(products.status).toBe(200);
@@ -108,12 +108,14 @@ describe('login → authorizer → business routes → logout, on DynamoDB Local
     expect((await authorize(handlers, login.body.sessionId)).isAuthorized).toBe(true);
   });
 
-  it('stores the session under the hash of its id, with the session_key and a numeric TTL attribute', async () => {
+  it('stores the session under the hash of its id with a numeric TTL attribute, and the session_key only in the user item', async () => {
     const login = await loginWith(handlers, 'erin.1');
     const item = await storedSession(tableName, login.body.sessionId);
     expect(item).toBeDefined();
     const openid = item!.openid as string;
-    expect(item).toMatchObject({ sessionKey: stub.latestSessionKeys.get(openid) });
+    expect(item).not.toHaveProperty('sessionKey');
+    const user = (await db.send(new GetCommand({ TableName: tableName, Key: { pk: `user#${openid}` } }))).Item;
+    expect(user).toMatchObject({ sessionKey: stub.latestSessionKeys.get(openid) });
     expect(typeof item!.expiresAt).toBe('number');
     expect(typeof item!.createdAt).toBe('number');
     expect(item!.expiresAt - item!.createdAt).toBe(3600);

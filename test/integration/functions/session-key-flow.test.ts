@@ -5,7 +5,7 @@ import { sessionTable } from '../../../functions/shared/contract/table.js';
 import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recent-answer-store.js';
 import { hashSessionId } from '../../../functions/shared/sessions/session-id.js';
 import { rawDataSignature } from '../../../functions/shared/wechat/crypto.js';
-import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
+import { accessTokenKeyOf } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { type RunningWeChatStub, startWeChatStub } from '../../../infra/local/wechat-stub.js';
 import { createTestTable, testDocumentClient } from '../../support/dynamodb.js';
 import { httpEvent, lambdaContext } from '../../support/events.js';
@@ -54,7 +54,9 @@ const login = async (handlers: Record<Fn, Handler>, code: string): Promise<Sessi
   const item = (
     await db.send(new GetCommand({ TableName: currentTable, Key: { pk: `session#${hashSessionId(sessionId)}` } }))
   ).Item!;
-  return { sessionId, openid: item.openid as string, sessionKey: item.sessionKey as string };
+  // The session item holds no session_key: the user item holds the newest one.
+  const user = (await db.send(new GetCommand({ TableName: currentTable, Key: { pk: `user#${item.openid}` } }))).Item!;
+  return { sessionId, openid: item.openid as string, sessionKey: user.sessionKey as string };
 };
 
 /** An API Gateway hop: the authorizer first, then the route's function with the authorizer's context. */
@@ -180,7 +182,9 @@ describe('GET /wx/session-key/status and the shared access_token', () => {
     expect(stub.serverApi.stats.stableTokenCalls - before).toBe(1);
 
     const item = (
-      await db.send(new GetCommand({ TableName: freshTable, Key: { pk: ACCESS_TOKEN_KEY }, ConsistentRead: true }))
+      await db.send(
+        new GetCommand({ TableName: freshTable, Key: { pk: accessTokenKeyOf(APP_ID) }, ConsistentRead: true })
+      )
     ).Item;
     expect(typeof item?.accessToken).toBe('string');
     expect(item?.tokenExpiresAtMs).toBeGreaterThan(Date.now() + 7000_000);

@@ -21,10 +21,16 @@ import { encryptLikeWeChat } from '../../support/wechat/wechat-vectors.js';
  * and checks both ways: every request is allowed by that function's grants, and every grant (action × item kind)
  * is used by some flow.
  */
+/** One item-level request as IAM evaluates it: the action, the key, the top-level attributes it names. */
 interface Request {
   fn: string;
   action: string;
   pk: string;
+  attributes: string[];
+  /** ReturnValues (or ReturnValuesOnConditionCheckFailure) when the request asks for values back. */
+  returnValues?: string;
+  /** A read without a projection asks for every attribute. */
+  readsAll?: boolean;
 }
 
 const recorder = vi.hoisted(() => ({ requests: [] as Request[], owner: '' }));
@@ -36,17 +42,46 @@ vi.mock('../../../functions/shared/runtime/dynamodb.js', async (importOriginal) 
     const value = (key as Record<string, unknown>)[sessionTable.partitionKey.name];
     return typeof value === 'string' ? value : String((value as { S?: string } | undefined)?.S);
   };
-  /** IAM's view of one request: the action per item and the item's partition key. */
-  const itemActions = (command: string, input: Input): { action: string; pk: string }[] => {
+  /** The top-level attributes an expression names (placeholders resolved; `#a.#b` names `#a`). */
+  const namedIn = (expression: unknown, names: Record<string, string> = {}): string[] =>
+    typeof expression === 'string'
+      ? [...expression.matchAll(/(?<![\w.#:])#\w+/g)].map((match) => names[match[0]] ?? match[0])
+      : [];
+  /** IAM's view of one item's part of a request: the action, the key, and what it names and asks back. */
+  const itemRequest = (action: string, part: Input) => {
+    const names = (part.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    const attributes = new Set<string>([
+      ...Object.keys((part.Key ?? part.Item ?? {}) as Input),
+      ...namedIn(part.ProjectionExpression, names),
+      ...namedIn(part.UpdateExpression, names),
+      ...namedIn(part.ConditionExpression, names),
+    ]);
+    const returnValues = [part.ReturnValues, part.ReturnValuesOnConditionCheckFailure].find(
+      (value) => value !== undefined && value !== 'NONE'
+    ) as string | undefined;
+    const isRead = action === 'dynamodb:GetItem' || action === 'dynamodb:BatchGetItem';
+    return {
+      action,
+      pk: pkOf(part.Key ?? part.Item),
+      attributes: [...attributes].sort(),
+      ...(returnValues ? { returnValues } : {}),
+      ...(isRead && part.ProjectionExpression === undefined ? { readsAll: true } : {}),
+    };
+  };
+  const itemActions = (command: string, input: Input) => {
     if (command === 'TransactWriteItemsCommand') {
       return (input.TransactItems as Record<string, Input>[]).flatMap((item) =>
-        Object.entries(item).map(([kind, part]) => ({
-          action: `dynamodb:${kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`}`,
-          pk: pkOf(part.Key ?? part.Item),
-        }))
+        Object.entries(item).map(([kind, part]) =>
+          itemRequest(`dynamodb:${kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`}`, part)
+        )
       );
     }
-    return [{ action: `dynamodb:${command.replace(/Command$/, '')}`, pk: pkOf(input.Key ?? input.Item) }];
+    if (command === 'BatchGetItemCommand') {
+      return Object.values(input.RequestItems as Record<string, Input>).flatMap((table) =>
+        (table.Keys as Input[]).map((Key) => itemRequest('dynamodb:BatchGetItem', { ...table, Key }))
+      );
+    }
+    return [itemRequest(`dynamodb:${command.replace(/Command$/, '')}`, input)];
   };
   return {
     ...original,
@@ -95,12 +130,42 @@ const sessionKeyOf = (sessionId: string) => ({
 });
 
 /** An API Gateway hop: the authorizer, then the route's function with the authorizer's context. */
-const call = (fn: string, method: string, path: string, session: Session, body?: unknown) =>
+const call = (
+  fn: string,
+  method: string,
+  path: string,
+  session: Session,
+  body?: unknown,
+  pathParameters?: Record<string, string>
+) =>
   throughGateway(
     handlers.authorizer!,
     { fn, handler: handlers[fn]! },
-    { method, path, sessionId: session.sessionId, body }
+    { method, path, sessionId: session.sessionId, body, ...(pathParameters ? { pathParameters } : {}) }
   );
+
+/**
+ * IAM's decision on one request, as the stack's statements say (infra/function-access.ts, tableConditionsOf): some
+ * grant names the action and the key's item kind, every attribute the request names is among the grant's, a read
+ * names its attributes (SPECIFIC_ATTRIBUTES), and no values come back (ReturnValues NONE).
+ */
+const allowed = (request: Request): boolean =>
+  accessOf(request.fn).table.some((grant) => {
+    const kind = kindOf(request.pk);
+    const { attributes } = grant;
+    // A grant without attributes has no attribute, Select or ReturnValues condition (infra/function-access.ts).
+    const withinAttributes =
+      attributes === undefined ||
+      (!request.readsAll &&
+        request.returnValues === undefined &&
+        request.attributes.every((attribute) => attributes.includes(attribute)));
+    return (
+      kind !== undefined &&
+      grant.items.includes(kind) &&
+      grant.actions.includes(request.action as never) &&
+      withinAttributes
+    );
+  });
 
 const kindOf = (pk: string): ItemKind | undefined =>
   (Object.entries(sessionTable.keyPrefixes) as [ItemKind, string][]).find(([, prefix]) => pk.startsWith(prefix))?.[0];
@@ -113,6 +178,7 @@ beforeAll(async () => {
     WECHAT_APP_ID: APP_ID,
     WECHAT_APP_SECRET: SECRET,
     WECHAT_API_BASE_URL: stub.baseUrl,
+    MAX_SESSIONS_PER_USER: '2',
   };
   Object.assign(handlers, await coldStart(functionNames(), env, (fn) => (recorder.owner = fn)));
   recorder.owner = '';
@@ -167,6 +233,16 @@ beforeAll(async () => {
   stub.serverApi.expireCurrentToken();
   expect((await call('wx-phone', 'POST', '/wx/phone', bob, { code: 'bob.p1' })).status).toBe(200);
   expect((await call('logout', 'POST', '/logout', bob)).status).toBe(204);
+
+  // The user's sessions: a third login ends the oldest (limit 2), listing, ending one by handle, everywhere.
+  const erin = [await login('erin.1'), await login('erin.2'), await login('erin.3')];
+  const listed = await call('list-sessions', 'GET', '/sessions', erin[2]!);
+  const listedSessions = listed.body?.sessions;
+  expect(listedSessions).toHaveLength(2);
+  const other = (listedSessions as { id: string; current: boolean }[]).find((session) => !session.current)!;
+  const ended = await call('end-session', 'DELETE', `/sessions/${other.id}`, erin[2]!, undefined, { id: other.id });
+  expect(ended.status).toBe(204);
+  expect((await call('logout', 'POST', '/logout', erin[2]!, { everywhere: true })).status).toBe(204);
 }, 60_000);
 
 afterAll(async () => {
@@ -181,15 +257,77 @@ describe('what each function does to the table, against infra/function-access.ts
     }
   });
 
-  it('makes every request within its grants: the action on an item kind its entry names', () => {
-    const denied = recorder.requests.filter(
-      ({ fn, action, pk }) =>
-        !accessOf(fn).table.some((grant) => {
-          const kind = kindOf(pk);
-          return kind !== undefined && grant.items.includes(kind) && grant.actions.includes(action as never);
-        })
-    );
-    expect(denied).toEqual([]);
+  it('makes every request within its grants: the action, on an item kind and naming only attributes its entry names', () => {
+    expect(recorder.requests.filter((request) => !allowed(request))).toEqual([]);
+  });
+
+  it('reads nothing it is not granted: each read names its attributes, no write asks for values back', () => {
+    const attributeConditioned = (request: Request) =>
+      accessOf(request.fn).table.every(
+        (grant) => grant.attributes !== undefined || !grant.items.includes(kindOf(request.pk) as never)
+      );
+    expect(
+      recorder.requests.filter((request) => attributeConditioned(request) && (request.readsAll || request.returnValues))
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      'authorizer',
+      'reads a session without a projection',
+      { action: 'dynamodb:GetItem', pk: 'session#x', attributes: ['pk'], readsAll: true },
+    ],
+    [
+      'authorizer',
+      "reads a session's legacy session_key",
+      { action: 'dynamodb:GetItem', pk: 'session#x', attributes: ['pk', 'sessionKey'] },
+    ],
+    ['authorizer', 'reads a user item', { action: 'dynamodb:GetItem', pk: 'user#o', attributes: ['pk', 'openid'] }],
+    [
+      'authorizer',
+      'updates a session beyond its expiry',
+      { action: 'dynamodb:UpdateItem', pk: 'session#x', attributes: ['expiresAt', 'openid', 'pk'] },
+    ],
+    [
+      'authorizer',
+      'reads what it renews back',
+      { action: 'dynamodb:UpdateItem', pk: 'session#x', attributes: ['expiresAt', 'pk'], returnValues: 'ALL_OLD' },
+    ],
+    [
+      'authorizer',
+      'upserts a session',
+      { action: 'dynamodb:PutItem', pk: 'session#x', attributes: ['expiresAt', 'pk'] },
+    ],
+    [
+      'logout',
+      'reads what it deletes',
+      { action: 'dynamodb:DeleteItem', pk: 'session#x', attributes: ['pk'], returnValues: 'ALL_OLD' },
+    ],
+    [
+      'logout',
+      "reads the user's session_key",
+      { action: 'dynamodb:GetItem', pk: 'user#o', attributes: ['pk', 'sessionKey'] },
+    ],
+    [
+      'list-sessions',
+      "reads the user's session_key",
+      { action: 'dynamodb:GetItem', pk: 'user#o', attributes: ['pk', 'sessionKey'] },
+    ],
+    [
+      'end-session',
+      'overwrites the session_key',
+      { action: 'dynamodb:UpdateItem', pk: 'user#o', attributes: ['pk', 'sessionKey'] },
+    ],
+    ['wx-decrypt', 'reads a session', { action: 'dynamodb:GetItem', pk: 'session#x', attributes: ['pk', 'openid'] }],
+    [
+      'wx-decrypt',
+      'reads the whole user record',
+      { action: 'dynamodb:GetItem', pk: 'user#o', attributes: ['pk'], readsAll: true },
+    ],
+    ['wx-phone', 'reads a user item', { action: 'dynamodb:GetItem', pk: 'user#o', attributes: ['pk', 'sessionKey'] }],
+    ['login', 'deletes a user item', { action: 'dynamodb:DeleteItem', pk: 'user#o', attributes: ['pk'] }],
+  ] as const)('refuses a request outside the grant: %s %s', (fn, _what, request) => {
+    expect(allowed({ fn, ...request, attributes: [...request.attributes] })).toBe(false);
   });
 
   it('uses every grant: each action × item kind an entry names is needed by some flow', () => {

@@ -58,10 +58,16 @@ describe('cold start', () => {
     expect(typeof (await import('../../../functions/wx-verify/handler.js')).handler).toBe('function');
   });
 
-  it('wx-decrypt still fails naming WECHAT_APP_ID when it is missing: it checks the watermark', async () => {
+  it("wx-decrypt loads without WECHAT_APP_ID: the watermark is checked against the caller's app from the session", async () => {
     delete process.env.WECHAT_APP_ID;
     vi.resetModules();
-    await expect(import('../../../functions/wx-decrypt/handler.js')).rejects.toThrow(/WECHAT_APP_ID/);
+    expect(typeof (await import('../../../functions/wx-decrypt/handler.js')).handler).toBe('function');
+  });
+
+  it('the authorizer fails naming WECHAT_APP_ID when no AppID is configured (it names the original app)', async () => {
+    delete process.env.WECHAT_APP_ID;
+    vi.resetModules();
+    await expect(import('../../../functions/authorizer/handler.js')).rejects.toThrow(/WECHAT_APP_ID/);
   });
 
   it('authorizer fails naming SESSION_TTL_SECONDS when it is malformed', async () => {

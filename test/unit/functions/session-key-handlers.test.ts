@@ -23,7 +23,7 @@ import { encryptLikeWeChat, newSessionKey } from '../../support/wechat/wechat-ve
  */
 const APP_ID = 'wx0123456789abcdef';
 const SESSION_ID = 'A'.repeat(43);
-const caller = { openid: 'oCaller' };
+const caller = { openid: 'oCaller', appId: APP_ID };
 
 type Handler = (event: never, context: never) => Promise<unknown>;
 
@@ -58,7 +58,8 @@ const keysWith = (sessionKey: string | undefined) => {
       },
     },
     sessions: {
-      revoke: async (sessionId: unknown) => {
+      revoke: async (who: { openid: string }, sessionId: unknown) => {
+        expect(who.openid).toBe(caller.openid);
         revoked.push(sessionId);
       },
     },
@@ -74,7 +75,7 @@ const BAD_BODIES: [string, string][] = [
 
 describe('POST /wx/decrypt', () => {
   const sessionKey = newSessionKey();
-  const decrypt = createDecrypt({ userData: new UserData(keysWith(sessionKey).keys, APP_ID) }) as Handler;
+  const decrypt = createDecrypt({ userData: new UserData(keysWith(sessionKey).keys) }) as Handler;
   const data = { nickName: 'n', watermark: { appid: APP_ID, timestamp: 1 } };
 
   it('answers 200 with the decrypted JSON, also for a base64-encoded request body', async () => {
@@ -95,8 +96,17 @@ describe('POST /wx/decrypt', () => {
     expect(JSON.stringify(response.body)).not.toContain(sessionKey);
   });
 
+  it('answers 400 decrypt_failed for data of another of our mini programs (its watermark names another app)', async () => {
+    const other = { nickName: 'n', watermark: { appid: 'wxfedcba9876543210', timestamp: 1 } };
+    const body = JSON.stringify(encryptLikeWeChat(other, sessionKey));
+    expect(await invoke(decrypt, 'POST', '/wx/decrypt', body)).toMatchObject({
+      status: 400,
+      body: { error: 'decrypt_failed' },
+    });
+  });
+
   it('answers 400 decrypt_failed when no session_key is known for the user any more', async () => {
-    const handler = createDecrypt({ userData: new UserData(keysWith(undefined).keys, APP_ID) }) as Handler;
+    const handler = createDecrypt({ userData: new UserData(keysWith(undefined).keys) }) as Handler;
     const response = await invoke(handler, 'POST', '/wx/decrypt', JSON.stringify(encryptLikeWeChat(data, sessionKey)));
     expect(response).toMatchObject({ status: 400, body: { error: 'decrypt_failed' } });
   });
@@ -155,14 +165,16 @@ describe('GET /wx/session-key/status', () => {
     const status = new SessionKeyStatus(
       keys,
       sessions,
-      { withToken: (call) => call('token') },
-      {
-        checkSessionKey: async (input) => {
-          checked.push(input);
-          if (wechatSays instanceof Error) throw wechatSays;
-          return wechatSays;
+      (appId) => ({
+        tokens: { withToken: (call) => call(`token-of-${appId}`) },
+        wechat: {
+          checkSessionKey: async (input) => {
+            checked.push(input);
+            if (wechatSays instanceof Error) throw wechatSays;
+            return wechatSays;
+          },
         },
-      },
+      }),
       new RecentAnswers(store, { name: 'session_key checks per user', windowSeconds: 60 }, () => clock.now)
     );
     return { handler: createStatus({ status }) as Handler, revoked, checked, clock, store };
@@ -231,7 +243,7 @@ describe('GET /wx/session-key/status', () => {
     const sessionKey = newSessionKey();
     const { handler, revoked, checked } = statusWith(sessionKey, true);
     expect(await invoke(handler, 'GET', '/wx/session-key/status')).toEqual({ status: 200, body: { valid: true } });
-    expect(checked).toEqual([{ accessToken: 'token', openid: caller.openid, sessionKey }]);
+    expect(checked).toEqual([{ accessToken: `token-of-${APP_ID}`, openid: caller.openid, sessionKey }]);
     expect(revoked).toEqual([]);
   });
 
@@ -282,7 +294,11 @@ describe('POST /wx/phone', () => {
       },
     };
     const tokens = { withToken: <T>(call: (accessToken: string) => Promise<T>) => call('access-token') };
-    const handler = createPhone({ phoneNumbers: new PhoneNumbers(tokens, wechat, perDay, APP_ID) }) as Handler;
+    const apps = (appId: string) => {
+      expect(appId).toBe(caller.appId);
+      return { tokens, wechat };
+    };
+    const handler = createPhone({ phoneNumbers: new PhoneNumbers(apps, perDay) }) as Handler;
     return { handler, asked, counters };
   };
   const phone = (handler: Handler, body = '{"code":"abc123"}') => invoke(handler, 'POST', '/wx/phone', body);

@@ -78,7 +78,7 @@ describe('the CDK app (infra/app.ts, as cdk.json runs it)', () => {
     const functions = Object.values(template.Resources as Record<string, LambdaResource>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function'
     );
-    const appIds = functions.map((fn) => fn.Properties.Environment?.Variables?.WECHAT_APP_ID).filter(Boolean);
+    const appIds = functions.map((fn) => fn.Properties.Environment?.Variables?.WECHAT_APP_IDS).filter(Boolean);
     expect(appIds.length).toBeGreaterThan(0);
     for (const appId of appIds) expect(appId).toEqual({ Ref: 'WeChatAppId' });
   }, 60_000);
@@ -87,6 +87,14 @@ describe('the CDK app (infra/app.ts, as cdk.json runs it)', () => {
 describe('stack settings from CDK context', () => {
   it('leaves wechatAppId to the deploy-time parameter when the context has none', () => {
     expect(settingsFromContext(contextOf({})).props.wechatAppId).toBeUndefined();
+  });
+
+  it('reads several AppIDs from -c wechatAppIds=wxA,wxB (or an array in cdk.json), and maxSessionsPerUser', () => {
+    const apps = ['wx1234567890abcdef', 'wxfedcba0987654321'];
+    expect(settingsFromContext(contextOf({ wechatAppIds: ` ${apps.join(' , ')} ` })).props.wechatAppIds).toEqual(apps);
+    expect(settingsFromContext(contextOf({ wechatAppIds: apps })).props.wechatAppIds).toEqual(apps);
+    expect(settingsFromContext(contextOf({ maxSessionsPerUser: '4' })).props.maxSessionsPerUser).toBe(4);
+    expect(() => settingsFromContext(contextOf({ maxSessionsPerUser: 'ten' }))).toThrow(/maxSessionsPerUser/);
   });
 
   it('defaults to a retained, uncached, default-throttled stack named WeChatMiniProgramLogin', () => {

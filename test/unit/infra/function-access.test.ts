@@ -7,7 +7,7 @@ import { recentAnswerKey } from '../../../functions/shared/limits/dynamodb-recen
 import { CODE_PK_PREFIX } from '../../../functions/shared/login/dynamodb-login-replay-persistence.js';
 import { replayKeysOf } from '../../../functions/shared/login/replay-crypto.js';
 import { SESSION_PK_PREFIX, USER_PK_PREFIX } from '../../../functions/shared/sessions/dynamodb-session-persistence.js';
-import { ACCESS_TOKEN_KEY } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
+import { accessTokenKeyOf } from '../../../functions/shared/wechat/dynamodb-access-token-persistence.js';
 import { handlerEntry } from '../../../infra/bundling.js';
 import {
   accessOf,
@@ -60,7 +60,7 @@ describe('function access map (infra/function-access.ts)', () => {
     const keys: Record<ItemKind, string> = {
       session: SESSION_PK_PREFIX + 'a'.repeat(64),
       user: `${USER_PK_PREFIX}oAbC123`,
-      token: ACCESS_TOKEN_KEY,
+      token: accessTokenKeyOf('wx0123456789abcdef'),
       loginLimit: counterKey(sessionTable.keyPrefixes.loginLimit, '2001:db8::1', { start: 60, end: 120 }),
       phoneLimit: counterKey(sessionTable.keyPrefixes.phoneLimit, 'oAbC123', { start: 86_400, end: 172_800 }),
       statusCheck: recentAnswerKey(sessionTable.keyPrefixes.statusCheck, 'oAbC123'),
@@ -69,7 +69,7 @@ describe('function access map (infra/function-access.ts)', () => {
     const kinds = Object.keys(keys) as ItemKind[];
     for (const kind of kinds) {
       for (const other of kinds) {
-        const patterns = leadingKeysOf({ items: [other], actions: ['dynamodb:GetItem'] });
+        const patterns = leadingKeysOf({ items: [other], actions: ['dynamodb:GetItem'], attributes: ['pk'] });
         expect(
           patterns.some((pattern) => stringLike(keys[kind], pattern)),
           `${kind} key, ${other} grant`
@@ -81,15 +81,24 @@ describe('function access map (infra/function-access.ts)', () => {
   it('refuses an entry with table grants but no table config, table config without grants, or an empty grant', () => {
     const get = ['dynamodb:GetItem'] as const;
     expect(() =>
-      validAccess('x', { table: [{ items: ['session'], actions: get }], config: ['readAppIdConfig'] })
+      validAccess('x', {
+        table: [{ items: ['session'], actions: get, attributes: ['pk'] }],
+        config: ['readAppIdsConfig'],
+      })
     ).toThrow(FunctionAccessError);
     expect(() => validAccess('x', { table: [], config: ['readTableConfig'] })).toThrow(/"x".*table's config/);
-    expect(() => validAccess('x', { table: [{ items: [], actions: get }], config: ['readTableConfig'] })).toThrow(
-      /without item kinds or actions/
-    );
-    expect(() => validAccess('x', { table: [{ items: ['token'], actions: [] }], config: ['readTableConfig'] })).toThrow(
-      /without item kinds or actions/
-    );
+    expect(() =>
+      validAccess('x', { table: [{ items: [], actions: get, attributes: ['pk'] }], config: ['readTableConfig'] })
+    ).toThrow(/without item kinds or actions/);
+    expect(() =>
+      validAccess('x', { table: [{ items: ['token'], actions: [], attributes: ['pk'] }], config: ['readTableConfig'] })
+    ).toThrow(/without item kinds or actions/);
+    expect(() =>
+      validAccess('x', {
+        table: [{ items: ['user'], actions: get, attributes: ['sessionKey'] }],
+        config: ['readTableConfig'],
+      })
+    ).toThrow(/leave out the key/);
     expect(validAccess('x', { table: [], config: [] })).toEqual({ table: [], config: [] });
   });
 

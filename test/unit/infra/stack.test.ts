@@ -193,7 +193,8 @@ describe('the CDK stack', () => {
     it('gives each function only the configuration its handler reads, and nothing secret', () => {
       const values: Record<DeployedVariable | 'POWERTOOLS_SERVICE_NAME' | 'NODE_OPTIONS', unknown> = {
         TABLE_NAME: { Ref: tableId },
-        WECHAT_APP_ID: APP_ID,
+        WECHAT_APP_IDS: APP_ID,
+        MAX_SESSIONS_PER_USER: String(defaults.maxSessionsPerUser),
         WECHAT_APP_SECRET_ARN: { Ref: secretId },
         WECHAT_API_BASE_URLS: defaults.wechatApiBaseUrls.join(','),
         SESSION_TTL_SECONDS: String(defaults.sessionTtlSeconds),
@@ -229,9 +230,34 @@ describe('the CDK stack', () => {
       });
       expect(readSessionConfig(resolved)).not.toHaveProperty('dynamodbEndpoint');
       expect(readWeChatConfig(resolved)).toMatchObject({
-        appId: APP_ID,
-        appSecret: { kind: 'secretsManager', arn: resolved.WECHAT_APP_SECRET_ARN },
+        appIds: [APP_ID],
+        appSecrets: { kind: 'secretsManager', arn: resolved.WECHAT_APP_SECRET_ARN },
       });
+    });
+
+    it('gives every function that reads AppIDs the whole list, comma-separated, and login the session limit', () => {
+      const apps = ['wx0123456789abcdef', 'wxfedcba9876543210'];
+      const custom = synth({ wechatAppIds: apps, maxSessionsPerUser: 4 }).template;
+      const functions = Object.values(resourcesOf(custom)).filter((r) => r.Type === 'AWS::Lambda::Function');
+      const values = (name: string) =>
+        functions.flatMap((r) => {
+          const value = (r.Properties!.Environment as { Variables: Json }).Variables[name];
+          return value === undefined ? [] : [value];
+        });
+      expect(values('WECHAT_APP_IDS').length).toBeGreaterThanOrEqual(4);
+      expect(new Set(values('WECHAT_APP_IDS'))).toEqual(new Set([apps.join(',')]));
+      expect(values('MAX_SESSIONS_PER_USER')).toEqual(['4']);
+    });
+
+    it.each([
+      [{ wechatAppIds: [] }, /at least one/],
+      [{ wechatAppIds: ['wx0123456789abcdef', 'wx0123456789abcdef'] }, /twice/],
+      [{ wechatAppIds: ['wx0123456789abcdef', 'wxnothex'] }, /wechatAppIds.*wxnothex/],
+      [{ wechatAppIds: ['wx0123456789abcdef'], wechatAppId: 'wx0123456789abcdef' }, /not both/],
+      [{ maxSessionsPerUser: 0 }, /maxSessionsPerUser/],
+      [{ maxSessionsPerUser: 91 }, /maxSessionsPerUser/],
+    ])('refuses %j at synth, naming the setting', (props, message) => {
+      expect(() => synth(props as never)).toThrow(message);
     });
 
     it('passes session and WeChat settings from props into the environment', () => {
@@ -291,11 +317,21 @@ describe('the CDK stack', () => {
       }
     });
 
-    it('conditions every table statement on the partition key alone, one prefix pattern per item kind', () => {
+    it('conditions every table statement on key prefixes, named attributes, projected reads and nothing returned', () => {
       for (const fn of functionNames()) {
         for (const statement of statementsOf(resources, ids(stack, fn).role)) {
           if (!refersTo(statement.Resource, tableId)) continue;
-          expect(Object.keys(statement.Condition ?? {}), fn).toEqual(['ForAllValues:StringLike']);
+          expect(Object.keys(statement.Condition ?? {}).sort(), fn).toEqual([
+            'ForAllValues:StringEquals',
+            'ForAllValues:StringLike',
+            'StringEqualsIfExists',
+          ]);
+          const attributes = asArray(statement.Condition!['ForAllValues:StringEquals']!['dynamodb:Attributes']);
+          expect(attributes, fn).toContain(sessionTable.partitionKey.name);
+          expect(statement.Condition!.StringEqualsIfExists, fn).toEqual({
+            'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+            'dynamodb:ReturnValues': 'NONE',
+          });
           expect(Object.keys(statement.Condition!['ForAllValues:StringLike']!), fn).toEqual(['dynamodb:LeadingKeys']);
           for (const pattern of asArray(statement.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'])) {
             expect(

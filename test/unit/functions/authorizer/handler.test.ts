@@ -19,6 +19,7 @@ const MAX_AGE = 10_000;
 const LOGIN = 1_700_000_000;
 const SESSION_KEY = 'c2Vzc2lvbi1rZXktMTY=';
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+const APP = 'wxaaaaaaaaaaaaaaaa';
 
 describe('authorizer with the session rules (in-memory table)', () => {
   let nowSeconds: number;
@@ -29,44 +30,52 @@ describe('authorizer with the session rules (in-memory table)', () => {
   beforeEach(() => {
     nowSeconds = LOGIN;
     persistence = new InMemorySessionPersistence();
-    sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => nowSeconds * 1000);
+    sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), {
+      clock: () => nowSeconds * 1000,
+      originalAppId: APP,
+    });
     authorize = createHandler(sessions);
   });
 
-  it('allows a live session with exactly {openid, unionid, expiresAt} in the context, never the session_key', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', unionid: 'oUnion1', sessionKey: SESSION_KEY });
+  it('allows a live session with exactly {openid, unionid, appId, expiresAt} in the context, never the session_key', async () => {
+    const { sessionId } = await sessions.create({
+      appId: APP,
+      openid: 'oUser1',
+      unionid: 'oUnion1',
+      sessionKey: SESSION_KEY,
+    });
     const result = await authorize(authorizerEvent({ sessionId }));
     expect(result).toEqual({
       isAuthorized: true,
-      context: { openid: 'oUser1', unionid: 'oUnion1', expiresAt: iso(LOGIN + TTL) },
+      context: { openid: 'oUser1', unionid: 'oUnion1', appId: APP, expiresAt: iso(LOGIN + TTL) },
     });
     expect(JSON.stringify(result)).not.toContain(SESSION_KEY);
   });
 
   it('puts no unionid in the context when WeChat sent none', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser2', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser2', sessionKey: SESSION_KEY });
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({
       isAuthorized: true,
-      context: { openid: 'oUser2', expiresAt: iso(LOGIN + TTL) },
+      context: { openid: 'oUser2', appId: APP, expiresAt: iso(LOGIN + TTL) },
     });
   });
 
   it('reads the id from the identity source even when the header is absent', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     const event = authorizerEvent({ sessionId });
     delete event.headers?.['x-session-id'];
     expect(await authorize(event)).toMatchObject({ isAuthorized: true });
   });
 
   it('falls back to the lower-cased X-Session-Id header when there is no identity source', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     const event = authorizerEvent({ sessionId });
     event.identitySource = [];
     expect(await authorize(event)).toMatchObject({ isAuthorized: true });
   });
 
   it('denies an unknown session id with exactly {isAuthorized: false}', async () => {
-    await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     expect(await authorize(authorizerEvent({ sessionId: 'A'.repeat(43) }))).toEqual({ isAuthorized: false });
   });
 
@@ -88,20 +97,20 @@ describe('authorizer with the session rules (in-memory table)', () => {
   });
 
   it('denies an expired session whose item is still in the table', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     nowSeconds = LOGIN + TTL;
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({ isAuthorized: false });
     expect(persistence.records.has(hashSessionId(sessionId))).toBe(true);
   });
 
   it('denies a logged-out session', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
-    await sessions.revoke(sessionId);
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
+    await sessions.revoke({ openid: 'oUser1' }, sessionId);
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({ isAuthorized: false });
   });
 
   it('renews a session past half its idle window, allows it and reports the new expiry in the context', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     nowSeconds = LOGIN + TTL / 2 + 10;
     expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({
       isAuthorized: true,
@@ -111,7 +120,7 @@ describe('authorizer with the session rules (in-memory table)', () => {
   });
 
   it('reports the stored expiry, unchanged, while no renewal is due', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     nowSeconds = LOGIN + 10;
     expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({
       context: { expiresAt: iso(LOGIN + TTL) },
@@ -119,7 +128,7 @@ describe('authorizer with the session rules (in-memory table)', () => {
   });
 
   it('rejects when the table fails, instead of allowing or denying', async () => {
-    const { sessionId } = await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'oUser1', sessionKey: SESSION_KEY });
     const failure = new Error('storage down');
     persistence.failWith = failure;
     await expect(authorize(authorizerEvent({ sessionId }))).rejects.toBe(failure);
@@ -133,17 +142,15 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
   const dynamodb = mockClient(documentClient);
   const NOW_MS = LOGIN * 1000;
   const authorize = createHandler(
-    new SessionStore(
-      new DynamoDbSessionPersistence(documentClient, 'sessions-unit'),
-      new SessionPolicy(TTL, MAX_AGE),
-      () => NOW_MS
-    )
+    new SessionStore(new DynamoDbSessionPersistence(documentClient, 'sessions-unit'), new SessionPolicy(TTL, MAX_AGE), {
+      clock: () => NOW_MS,
+      originalAppId: APP,
+    })
   );
   const sessionId = 'S'.repeat(43);
   const item = (expiresAt: number) => ({
     pk: `session#${hashSessionId(sessionId)}`,
     openid: 'oUser1',
-    sessionKey: SESSION_KEY,
     createdAt: LOGIN - 100,
     expiresAt,
   });
@@ -152,16 +159,17 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
     dynamodb.reset();
   });
 
-  it('allows from a strongly consistent read of the hashed key', async () => {
+  it('allows from a strongly consistent read of the hashed key, projecting only what it needs', async () => {
     dynamodb.on(GetCommand).resolves({ Item: item(LOGIN + TTL - 100) });
     expect(await authorize(authorizerEvent({ sessionId }))).toEqual({
       isAuthorized: true,
-      context: { openid: 'oUser1', expiresAt: iso(LOGIN + TTL - 100) },
+      context: { openid: 'oUser1', appId: APP, expiresAt: iso(LOGIN + TTL - 100) },
     });
-    expect(dynamodb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
-      Key: { pk: `session#${hashSessionId(sessionId)}` },
-      ConsistentRead: true,
-    });
+    const input = dynamodb.commandCalls(GetCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ Key: { pk: `session#${hashSessionId(sessionId)}` }, ConsistentRead: true });
+    expect(Object.values(input?.ExpressionAttributeNames ?? {}).sort()).toEqual(
+      ['appId', 'createdAt', 'expiresAt', 'openid', 'pk', 'unionid'].sort()
+    );
     expect(dynamodb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
@@ -170,7 +178,17 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
     expect(dynamodb.calls()).toHaveLength(0);
   });
 
-  it('denies when the renewal finds the item gone (logout race)', async () => {
+  it('renews the expiry alone, asking for nothing back', async () => {
+    dynamodb.on(GetCommand).resolves({ Item: item(LOGIN + 10) });
+    dynamodb.on(UpdateCommand).resolves({});
+    expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({ isAuthorized: true });
+    const input = dynamodb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toBe('SET #exp = :exp');
+    expect(input?.ReturnValues).toBe('NONE');
+    expect(input).not.toHaveProperty('ReturnValuesOnConditionCheckFailure');
+  });
+
+  it('serves the request when the renewal loses a race (the read found the session live)', async () => {
     dynamodb.on(GetCommand).resolves({ Item: item(LOGIN + 10) });
     dynamodb.on(UpdateCommand).rejects(
       new ConditionalCheckFailedException({
@@ -178,7 +196,7 @@ describe('authorizer on DynamoDB (mocked DocumentClient)', () => {
         $metadata: {},
       })
     );
-    expect(await authorize(authorizerEvent({ sessionId }))).toEqual({ isAuthorized: false });
+    expect(await authorize(authorizerEvent({ sessionId }))).toMatchObject({ isAuthorized: true });
   });
 
   it.each([

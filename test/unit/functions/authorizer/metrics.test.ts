@@ -22,7 +22,10 @@ describe('authorizer decisions, counted by reason', () => {
   beforeEach(() => {
     nowSeconds = LOGIN;
     persistence = new InMemorySessionPersistence();
-    sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => nowSeconds * 1000);
+    sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), {
+      clock: () => nowSeconds * 1000,
+      originalAppId: 'wxaaaaaaaaaaaaaaaa',
+    });
     authorize = createHandler(sessions);
     recorded = [];
     useMetricSink((name, dimensions) => recorded.push([name, { ...dimensions }]));
@@ -34,7 +37,8 @@ describe('authorizer decisions, counted by reason', () => {
     const result = await authorize(authorizerEvent({ sessionId }));
     return { isAuthorized: result.isAuthorized, recorded: [...recorded] };
   };
-  const login = async () => (await sessions.create({ openid: 'oUser1', sessionKey: SESSION_KEY })).sessionId;
+  const login = async () =>
+    (await sessions.create({ appId: 'wxaaaaaaaaaaaaaaaa', openid: 'oUser1', sessionKey: SESSION_KEY })).sessionId;
 
   it('allow / live: a session used well inside its idle window', async () => {
     const sessionId = await login();
@@ -65,7 +69,7 @@ describe('authorizer decisions, counted by reason', () => {
       ['AuthorizerDecision', { decision: 'deny', reason: 'unknown' }],
     ]);
     const sessionId = await login();
-    await sessions.revoke(sessionId);
+    await sessions.revoke({ openid: 'oUser1' }, sessionId);
     expect((await decide(sessionId)).recorded).toEqual([
       ['AuthorizerDecision', { decision: 'deny', reason: 'unknown' }],
     ]);

@@ -10,7 +10,8 @@ import { DynamoDbSessionPersistence } from '../../../../functions/shared/session
 import { hashSessionId } from '../../../../functions/shared/sessions/session-id.js';
 import { SessionPolicy } from '../../../../functions/shared/sessions/session-policy.js';
 import { SessionStore } from '../../../../functions/shared/sessions/session-store.js';
-import { WeChatClient } from '../../../../functions/shared/wechat/client.js';
+import { WeChatApps } from '../../../../functions/shared/wechat/apps.js';
+import { WeChatClient, type WeChatClientOptions } from '../../../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../../../support/events.js';
 import { fakeFetch, type ScriptedReply } from '../../../support/fakes/fake-fetch.js';
 import { InMemoryCounterStore } from '../../../support/fakes/in-memory-counter-store.js';
@@ -25,23 +26,33 @@ const SESSION_KEY = 'c2Vzc2lvbi1rZXktMTY=';
 const OK = { openid: 'oUser123', session_key: SESSION_KEY };
 /** Login attempts per client IP per minute in these tests. */
 const LIMIT = 5;
+const APP_A = 'wx0123456789abcdef';
+const APP_B = 'wxfedcba9876543210';
+
+/** The configured apps, each client built with `options` (a scripted fetch), as the login function builds them. */
+const appsWith = (options: Partial<WeChatClientOptions>, appIds: string[] = [APP_A]) =>
+  new WeChatApps(
+    appIds,
+    (appId) => new WeChatClient({ ...options, appId, appSecret: async () => `${SECRET}-${appId}` })
+  );
 
 /** The login function wired to an in-memory table and a scripted WeChat, as in production but without I/O. */
-const setup = (script: ScriptedReply[] = [OK]) => {
+const setup = (script: ScriptedReply[] = [OK], appIds: string[] = [APP_A]) => {
   const persistence = new InMemorySessionPersistence();
   const sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => NOW_MS);
   const wechatFetch = fakeFetch(...script);
-  const wechat = new WeChatClient({
-    appId: 'wx0123456789abcdef',
-    appSecret: async () => SECRET,
-    busyRetryDelayMs: 1,
-    // Short only where a call is meant to hang, so a slow machine cannot turn a scripted reply into a timeout.
-    timeoutMs: script.includes('hang') ? 50 : 3000,
-    fetch: wechatFetch.fetch,
-  });
+  const apps = appsWith(
+    {
+      busyRetryDelayMs: 1,
+      // Short only where a call is meant to hang, so a slow machine cannot turn a scripted reply into a timeout.
+      timeoutMs: script.includes('hang') ? 50 : 3000,
+      fetch: wechatFetch.fetch,
+    },
+    appIds
+  );
   const counters = new InMemoryCounterStore();
   const attempts = new RateLimiter(counters, { name: 'login', limit: LIMIT, windowSeconds: 60 }, () => NOW_MS);
-  const handler = createHandler({ sessions, wechat, attempts });
+  const handler = createHandler({ sessions, apps, attempts });
   const invoke = (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('login'));
   return { persistence, counters, wechatCalls: wechatFetch.calls, invoke };
 };
@@ -70,14 +81,17 @@ describe('POST /login: success', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toMatch(/^application\/json/);
     const body = bodyOf(response);
-    expect(Object.keys(body).sort()).toEqual(['expiresAt', 'sessionId']);
+    expect(Object.keys(body).sort()).toEqual(['expiresAt', 'isNewUser', 'sessionId']);
+    expect(body.isNewUser).toBe(true);
+    expect(response.headers?.['cache-control']).toBe('no-store');
     expect(body.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(body.expiresAt).toBe(new Date(NOW_MS + TTL * 1000).toISOString());
     expect(body.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(persistence.records.get(hashSessionId(String(body.sessionId)))).toMatchObject({
       openid: 'oUser123',
-      sessionKey: SESSION_KEY,
+      appId: APP_A,
     });
+    expect(persistence.users.get('oUser123')?.sessionKey).toBe(SESSION_KEY);
   });
 
   it('never returns the session_key, the openid or the unionid', async () => {
@@ -341,13 +355,8 @@ describe('POST /login: DynamoDB failures', () => {
       new DynamoDbSessionPersistence(documentClient, 'sessions-unit'),
       new SessionPolicy(TTL, MAX_AGE)
     );
-    const wechat = new WeChatClient({
-      appId: 'wx0123456789abcdef',
-      appSecret: async () => SECRET,
-      fetch: fakeFetch(OK).fetch,
-    });
     const attempts = new RateLimiter(new InMemoryCounterStore(), { name: 'login', limit: LIMIT, windowSeconds: 60 });
-    const handler = createHandler({ sessions, wechat, attempts });
+    const handler = createHandler({ sessions, apps: appsWith({ fetch: fakeFetch(OK).fetch }), attempts });
     return (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('login'));
   };
 
@@ -367,7 +376,7 @@ describe('POST /login: DynamoDB failures', () => {
     expect(body).not.toHaveProperty('sessionId');
     expect(body.error).toBe('internal_error');
     expect(JSON.stringify(body)).not.toMatch(/throughput|throttl|rate exceeded/i);
-    // The one write was refused, and nothing else was sent: no retry under a new id, no partial write.
+    // The first request (the user record's read) was refused, and nothing else was sent: no write at all.
     expect(dynamodb.calls()).toHaveLength(1);
   });
 
@@ -379,11 +388,7 @@ describe('POST /login: DynamoDB failures', () => {
         new DynamoDbSessionPersistence(documentClient, 'sessions-unit'),
         new SessionPolicy(TTL, MAX_AGE)
       ),
-      wechat: new WeChatClient({
-        appId: 'wx0123456789abcdef',
-        appSecret: async () => SECRET,
-        fetch: wechatFetch.fetch,
-      }),
+      apps: appsWith({ fetch: wechatFetch.fetch }),
       attempts: createLoginLimit(documentClient, { tableName: 'sessions-unit' }, { loginLimitPerIpPerMinute: LIMIT }),
     });
     const response = await handler(loginEvent(JSON.stringify({ code: 'abc' })), lambdaContext('login'));
@@ -391,5 +396,51 @@ describe('POST /login: DynamoDB failures', () => {
     expect(wechatFetch.calls).toHaveLength(0);
     // Only the counter's update was sent, and it was the one that failed.
     expect(dynamodb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+});
+
+describe('POST /login: several mini programs', () => {
+  const twoApps = [APP_A, APP_B];
+
+  it("exchanges the code with the named app's AppID and secret, and records the app on the session", async () => {
+    const { invoke, wechatCalls, persistence } = setup([OK], twoApps);
+    const response = await invoke(loginEvent(JSON.stringify({ code: 'abc', appId: APP_B })));
+    expect(response.statusCode).toBe(200);
+    const query = new URL(wechatCalls[0]?.url ?? '').searchParams;
+    expect(query.get('appid')).toBe(APP_B);
+    expect(query.get('secret')).toBe(`${SECRET}-${APP_B}`);
+    expect(persistence.records.get(hashSessionId(String(bodyOf(response).sessionId)))?.appId).toBe(APP_B);
+  });
+
+  it('answers 400 bad_request without an appId when several apps are configured, asking WeChat nothing', async () => {
+    const { invoke, wechatCalls, persistence } = setup([OK], twoApps);
+    expectError(await invoke(loginEvent(JSON.stringify({ code: 'abc' }))), 400, 'bad_request');
+    expect(wechatCalls).toHaveLength(0);
+    expect(persistence.records.size).toBe(0);
+  });
+
+  it.each([['wx1111111111111111'], ['wxA']])('answers 400 unknown_app for the AppID %s', async (appId) => {
+    const { invoke, wechatCalls } = setup([OK], twoApps);
+    expectError(await invoke(loginEvent(JSON.stringify({ code: 'abc', appId }))), 400, 'unknown_app');
+    expect(wechatCalls).toHaveLength(0);
+  });
+
+  it.each([[42], [''], ['wx/../x'], [null]])('answers 400 bad_request for the appId %j', async (appId) => {
+    const { invoke, wechatCalls } = setup([OK], twoApps);
+    expectError(await invoke(loginEvent(JSON.stringify({ code: 'abc', appId }))), 400, 'bad_request');
+    expect(wechatCalls).toHaveLength(0);
+  });
+
+  it('takes the one configured app when the body names none, and accepts it named', async () => {
+    const { invoke, wechatCalls } = setup([OK, OK]);
+    expect((await invoke(loginEvent(JSON.stringify({ code: 'a' })))).statusCode).toBe(200);
+    expect((await invoke(loginEvent(JSON.stringify({ code: 'b', appId: APP_A })))).statusCode).toBe(200);
+    expect(wechatCalls.map((call) => new URL(call.url).searchParams.get('appid'))).toEqual([APP_A, APP_A]);
+  });
+
+  it('says isNewUser true on the first login of an openid in an app, then false', async () => {
+    const { invoke } = setup([OK, OK]);
+    expect(bodyOf(await invoke(loginEvent(JSON.stringify({ code: 'a' })))).isNewUser).toBe(true);
+    expect(bodyOf(await invoke(loginEvent(JSON.stringify({ code: 'b' })))).isNewUser).toBe(false);
   });
 });

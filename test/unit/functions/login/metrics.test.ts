@@ -5,6 +5,7 @@ import { RateLimiter } from '../../../../functions/shared/limits/rate-limiter.js
 import { useMetricSink } from '../../../../functions/shared/runtime/metrics.js';
 import { SessionPolicy } from '../../../../functions/shared/sessions/session-policy.js';
 import { SessionStore } from '../../../../functions/shared/sessions/session-store.js';
+import { WeChatApps } from '../../../../functions/shared/wechat/apps.js';
 import { WeChatClient } from '../../../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../../../support/events.js';
 import { fakeFetch, type ScriptedReply } from '../../../support/fakes/fake-fetch.js';
@@ -29,7 +30,7 @@ const setup = (script: ScriptedReply[] = [OK], limit = 5) => {
   });
   const handler = createHandler({
     sessions: new SessionStore(new InMemorySessionPersistence(), new SessionPolicy(3600, 7200), () => NOW_MS),
-    wechat,
+    apps: new WeChatApps(['wx0123456789abcdef'], () => wechat),
     attempts: new RateLimiter(new InMemoryCounterStore(), { name: 'login', limit, windowSeconds: 60 }, () => NOW_MS),
   });
   const login = (body = '{"code":"a-valid-code"}') =>

@@ -6,23 +6,25 @@ import { SessionStore } from '../../../../functions/shared/sessions/session-stor
 import { httpEvent, lambdaContext } from '../../../support/events.js';
 import { InMemorySessionPersistence } from '../../../support/fakes/in-memory-session-persistence.js';
 
-const identity = { openid: 'oUser1', sessionKey: 'c2Vzc2lvbi1rZXktMTY=' };
+const APP = 'wxaaaaaaaaaaaaaaaa';
+const identity = { appId: APP, openid: 'oUser1', sessionKey: 'c2Vzc2lvbi1rZXktMTY=' };
 
 let persistence: InMemorySessionPersistence;
 let sessions: SessionStore;
 let logout: ReturnType<typeof createHandler>;
 
-const logoutEvent = (sessionId: string) =>
+const logoutEvent = (sessionId: string, body?: string) =>
   httpEvent({
     method: 'POST',
     path: '/logout',
     headers: { 'X-Session-Id': sessionId },
-    authorizerContext: { openid: identity.openid },
+    authorizerContext: { openid: identity.openid, appId: APP },
+    ...(body !== undefined ? { body } : {}),
   });
 
 beforeEach(() => {
   persistence = new InMemorySessionPersistence();
-  sessions = new SessionStore(persistence, new SessionPolicy(1000, 10_000));
+  sessions = new SessionStore(persistence, new SessionPolicy(1000, 10_000), { originalAppId: APP });
   logout = createHandler(sessions);
 });
 
@@ -40,7 +42,11 @@ describe('POST /logout', () => {
     const phone = await sessions.create(identity);
     const tablet = await sessions.create(identity);
     await logout(logoutEvent(phone.sessionId), lambdaContext('logout'));
-    expect(await sessions.authorize(tablet.sessionId)).toEqual({ openid: 'oUser1', expiresAt: expect.any(Number) });
+    expect(await sessions.authorize(tablet.sessionId)).toEqual({
+      openid: 'oUser1',
+      appId: APP,
+      expiresAt: expect.any(Number),
+    });
   });
 
   it('answers 204 again for a session already gone (idempotent)', async () => {
@@ -56,4 +62,34 @@ describe('POST /logout', () => {
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body ?? 'null')).toEqual({ error: 'internal_error', message: 'Internal server error' });
   });
+
+  it.each([['{}'], ['{"everywhere":false}'], ['']])('ends only the calling session with the body %j', async (body) => {
+    const phone = await sessions.create(identity);
+    const tablet = await sessions.create(identity);
+    expect((await logout(logoutEvent(phone.sessionId, body), lambdaContext('logout'))).statusCode).toBe(204);
+    expect(await sessions.authorize(phone.sessionId)).toBeUndefined();
+    expect(await sessions.authorize(tablet.sessionId)).toBeDefined();
+  });
+
+  it('ends every session of the user with {"everywhere": true}, and no other user\'s', async () => {
+    const phone = await sessions.create(identity);
+    const tablet = await sessions.create(identity);
+    const other = await sessions.create({ ...identity, openid: 'oUser2' });
+    const response = await logout(logoutEvent(phone.sessionId, '{"everywhere":true}'), lambdaContext('logout'));
+    expect(response.statusCode).toBe(204);
+    expect(await sessions.authorize(phone.sessionId)).toBeUndefined();
+    expect(await sessions.authorize(tablet.sessionId)).toBeUndefined();
+    expect(await sessions.authorize(other.sessionId)).toBeDefined();
+  });
+
+  it.each([['{"everywhere":"yes"}'], ['[true]'], ['not json']])(
+    'answers 400 for the body %j and ends nothing',
+    async (body) => {
+      const { sessionId } = await sessions.create(identity);
+      const response = await logout(logoutEvent(sessionId, body), lambdaContext('logout'));
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body ?? 'null')).toMatchObject({ error: 'bad_request' });
+      expect(await sessions.authorize(sessionId)).toBeDefined();
+    }
+  );
 });

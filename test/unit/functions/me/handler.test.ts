@@ -5,25 +5,27 @@ import type { AuthorizedEvent } from '../../../../functions/shared/http/caller.j
 import { httpEvent, lambdaContext } from '../../../support/events.js';
 
 const SESSION_ID = 'S'.repeat(43);
+const APP = 'wxaaaaaaaaaaaaaaaa';
 const bodyOf = (response: APIGatewayProxyStructuredResultV2): unknown => JSON.parse(response.body ?? 'null');
 
 describe('GET /me', () => {
-  it('answers 200 with openid and unionid from the authorizer context', async () => {
+  it('answers 200 with openid, unionid and appId from the authorizer context, not to be cached', async () => {
     const event = httpEvent({
       method: 'GET',
       path: '/me',
       headers: { 'X-Session-Id': SESSION_ID },
-      authorizerContext: { openid: 'oUser1', unionid: 'oUnion1' },
+      authorizerContext: { openid: 'oUser1', unionid: 'oUnion1', appId: APP },
     });
     const response = await handler(event, lambdaContext('me'));
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toMatch(/^application\/json/);
-    expect(bodyOf(response)).toEqual({ openid: 'oUser1', unionid: 'oUnion1' });
+    expect(bodyOf(response)).toEqual({ openid: 'oUser1', unionid: 'oUnion1', appId: APP });
+    expect(response.headers?.['cache-control']).toBe('no-store');
   });
 
   it('answers without unionid when the session has none', async () => {
-    const event = httpEvent({ method: 'GET', path: '/me', authorizerContext: { openid: 'oUser2' } });
-    expect(bodyOf(await handler(event, lambdaContext('me')))).toEqual({ openid: 'oUser2' });
+    const event = httpEvent({ method: 'GET', path: '/me', authorizerContext: { openid: 'oUser2', appId: APP } });
+    expect(bodyOf(await handler(event, lambdaContext('me')))).toEqual({ openid: 'oUser2', appId: APP });
   });
 
   it('never echoes the session id', async () => {
@@ -31,7 +33,7 @@ describe('GET /me', () => {
       method: 'GET',
       path: '/me',
       headers: { 'X-Session-Id': SESSION_ID },
-      authorizerContext: { openid: 'oUser1' },
+      authorizerContext: { openid: 'oUser1', appId: APP },
     });
     expect((await handler(event, lambdaContext('me'))).body).not.toContain(SESSION_ID);
   });

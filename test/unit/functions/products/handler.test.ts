@@ -12,7 +12,7 @@ describe('GET /products', () => {
     const event = httpEvent({
       method: 'GET',
       path: '/products',
-      authorizerContext: { openid: 'oCaller9', unionid: 'oUnion9' },
+      authorizerContext: { openid: 'oCaller9', unionid: 'oUnion9', appId: 'wxaaaaaaaaaaaaaaaa' },
     });
     const response = await handler(event, lambdaContext('products'));
     expect(response.statusCode).toBe(200);
@@ -26,7 +26,11 @@ describe('GET /products', () => {
   });
 
   it('reads the caller the authorizer identified, and tags its log line with it', async () => {
-    const event = httpEvent({ method: 'GET', path: '/products', authorizerContext: { openid: 'oOther' } });
+    const event = httpEvent({
+      method: 'GET',
+      path: '/products',
+      authorizerContext: { openid: 'oOther', appId: 'wxaaaaaaaaaaaaaaaa' },
+    });
     const { lines } = await logsDuring(() => handler(event, lambdaContext('products')));
     const line = lines.map((text) => JSON.parse(text)).find((entry) => entry.message === 'products listed');
     expect(line).toMatchObject({ openid: 'oOther' });

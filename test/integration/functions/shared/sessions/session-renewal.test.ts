@@ -14,6 +14,7 @@ import { createTestTable, testDocumentClient } from '../../../../support/dynamod
 const TTL = 100;
 const MAX_AGE = 250;
 const db = testDocumentClient();
+const APP = 'wxaaaaaaaaaaaaaaaa';
 
 describe('session renewal on DynamoDB Local', () => {
   let tableName: string;
@@ -39,7 +40,7 @@ describe('session renewal on DynamoDB Local', () => {
       tableName
     );
     now = Date.now();
-    store = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => now);
+    store = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), { clock: () => now, originalAppId: APP });
   });
 
   it('moves expiresAt forward once per half idle window and never past the max age', async () => {
@@ -48,15 +49,15 @@ describe('session renewal on DynamoDB Local', () => {
       now = (t0 + seconds) * 1000;
     };
     at(0);
-    const { sessionId } = await store.create({ openid: 'o-renew', sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==' });
+    const { sessionId } = await store.create({ appId: APP, openid: 'o-renew', sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==' });
     expect(await expiresAtInTable(sessionId)).toBe(t0 + TTL);
 
     at(10); // well inside the first half: allowed, nothing written
-    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', expiresAt: t0 + TTL });
+    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', appId: APP, expiresAt: t0 + TTL });
     expect(await expiresAtInTable(sessionId)).toBe(t0 + TTL);
 
     at(60); // 40 s left of 100: renewed to now + TTL, and the caller learns the new expiry
-    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', expiresAt: t0 + 160 });
+    expect(await store.authorize(sessionId)).toEqual({ openid: 'o-renew', appId: APP, expiresAt: t0 + 160 });
     expect(await expiresAtInTable(sessionId)).toBe(t0 + 160);
 
     at(70); // just renewed: no second write
@@ -82,23 +83,27 @@ describe('session renewal on DynamoDB Local', () => {
 
   it('never resurrects a logged-out session when a renewal races the logout', async () => {
     const t0 = Math.floor(now / 1000);
-    const { sessionId } = await store.create({ openid: 'o-race', sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==' });
-    await store.revoke(sessionId);
+    const { sessionId } = await store.create({ appId: APP, openid: 'o-race', sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==' });
+    await store.revoke({ openid: 'o-race' }, sessionId);
 
     const renewed = await persistence.extend(hashSessionId(sessionId), t0 + 500, t0 + 1);
-    expect(renewed).toBeUndefined();
+    expect(renewed).toBe(false);
     expect(await expiresAtInTable(sessionId)).toBeUndefined();
   });
 
-  it('reports the stored record when a concurrent request already renewed further', async () => {
+  it('never pulls the expiry back when a concurrent request already renewed further', async () => {
     const t0 = Math.floor(now / 1000);
-    const { sessionId } = await store.create({ openid: 'o-concurrent', sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==' });
+    const { sessionId } = await store.create({
+      appId: APP,
+      openid: 'o-concurrent',
+      sessionKey: 'a2V5a2V5a2V5a2V5a2V5aw==',
+    });
     const key = hashSessionId(sessionId);
     const first = await persistence.extend(key, t0 + TTL + 50, t0 + 1);
-    expect(first?.expiresAt).toBe(t0 + TTL + 50);
+    expect(first).toBe(true);
     // A slower request computed an earlier expiry: it must not pull the expiry back.
     const second = await persistence.extend(key, t0 + TTL + 20, t0 + 1);
-    expect(second?.expiresAt).toBe(t0 + TTL + 50);
+    expect(second).toBe(false);
     expect(await expiresAtInTable(sessionId)).toBe(t0 + TTL + 50);
   });
 });

@@ -32,7 +32,10 @@ const invoke = (event: unknown): ProxyResult => {
 
 const OPENID = 'oAbCdEfGh1234567890';
 
-const orderEvent = (id: string | undefined, authorizerContext = { openid: OPENID, unionid: 'uXyZ' }) => ({
+const orderEvent = (
+  id: string | undefined,
+  authorizerContext = { openid: OPENID, unionid: 'uXyZ', appId: 'wxaaaaaaaaaaaaaaaa' }
+) => ({
   ...httpEvent({ method: 'GET', path: `/orders/${id ?? ''}`, authorizerContext }),
   routeKey: 'GET /orders/{id}',
   ...(id !== undefined ? { pathParameters: { id } } : {}),
@@ -47,7 +50,7 @@ describe('examples/orders/functions/get_order.py under python3', () => {
   });
 
   it('reads the caller from the authorizer context, never from the X-Session-Id header', () => {
-    const event = orderEvent('7', { openid: 'oOtherUser', unionid: 'u' });
+    const event = orderEvent('7', { openid: 'oOtherUser', unionid: 'u', appId: 'wxaaaaaaaaaaaaaaaa' });
     event.headers['x-session-id'] = 'a'.repeat(64);
     expect(JSON.parse(invoke(event).body)).toEqual({ id: '7', openid: 'oOtherUser' });
   });

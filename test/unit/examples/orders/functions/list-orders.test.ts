@@ -4,7 +4,11 @@ import { httpEvent } from '../../../../support/events.js';
 
 describe('examples/orders/functions/list-orders.ts', () => {
   it('answers 200 with the caller openid from requestContext.authorizer.lambda and their orders', async () => {
-    const event = httpEvent({ method: 'GET', path: '/orders', authorizerContext: { openid: 'oCaller123456' } });
+    const event = httpEvent({
+      method: 'GET',
+      path: '/orders',
+      authorizerContext: { openid: 'oCaller123456', appId: 'wxaaaaaaaaaaaaaaaa' },
+    });
     const result = await handler(event);
     expect(result.statusCode).toBe(200);
     const body = JSON.parse(result.body ?? '') as { openid: string; orders: unknown[] };

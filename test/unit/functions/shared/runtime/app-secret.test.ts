@@ -16,26 +16,26 @@ afterAll(() => {
 });
 
 describe('appSecretProvider', () => {
-  it('returns WECHAT_APP_SECRET as given, without calling Secrets Manager', async () => {
-    const secret = appSecretProvider({ kind: 'value', value: 'local-secret' });
-    expect(await secret()).toBe('local-secret');
+  it('returns the local secret as given, without calling Secrets Manager', async () => {
+    const secret = appSecretProvider({ kind: 'values', values: { wxA1: 'local-secret' } }, ['wxA1']);
+    expect(await secret('wxA1')).toBe('local-secret');
     expect(secretsManager.calls()).toHaveLength(0);
   });
 
   it('reads the secret by ARN once and serves later invocations from the cache', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'from-secrets-manager\n' });
-    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('cached') });
-    expect(await secret()).toBe('from-secrets-manager');
-    expect(await secret()).toBe('from-secrets-manager');
-    expect(await secret()).toBe('from-secrets-manager');
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('cached') }, ['wxA1']);
+    expect(await secret('wxA1')).toBe('from-secrets-manager');
+    expect(await secret('wxA1')).toBe('from-secrets-manager');
+    expect(await secret('wxA1')).toBe('from-secrets-manager');
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(secretsManager.commandCalls(GetSecretValueCommand)[0]?.args[0].input.SecretId).toBe(arn('cached'));
   });
 
   it('fails clearly when the secret in Secrets Manager is empty', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '   ' });
-    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('empty') });
-    await expect(secret()).rejects.toThrow(/empty/);
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('empty') }, ['wxA1']);
+    await expect(secret('wxA1')).rejects.toThrow(/empty/);
   });
 
   it('propagates a Secrets Manager failure, telling ops to put the value a new secret lacks', async () => {
@@ -43,10 +43,26 @@ describe('appSecretProvider', () => {
       name: 'ResourceNotFoundException',
     });
     secretsManager.on(GetSecretValueCommand).rejects(notFound);
-    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('never-put') });
-    const failure = await secret().catch((error: Error) => error);
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('never-put') }, ['wxA1']);
+    const failure = await secret('wxA1').catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/put it/);
     expect((failure as Error).message).not.toContain(arn('never-put'));
+  });
+
+  it("reads each app's secret from one JSON secret, and names an app it lacks without echoing values", async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"wxA1":"secret-a","wxB2":"secret-b"}' });
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('json') }, ['wxA1', 'wxB2', 'wxC3']);
+    expect(await secret('wxA1')).toBe('secret-a');
+    expect(await secret('wxB2')).toBe('secret-b');
+    const failure = (await secret('wxC3').catch((error: Error) => error)) as Error;
+    expect(failure.message).toContain('wxC3');
+    expect(failure.message).not.toContain('secret-a');
+  });
+
+  it('refuses a plain-text secret when several apps are configured', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'plain-secret' });
+    const secret = appSecretProvider({ kind: 'secretsManager', arn: arn('plain-two') }, ['wxA1', 'wxB2']);
+    await expect(secret('wxA1')).rejects.toThrow(/JSON object/);
   });
 });

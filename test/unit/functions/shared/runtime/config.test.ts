@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   type Env,
+  readAppIdsConfig,
   readLocalAwsSettings,
   readLoginLimitConfig,
   readPhoneLimitConfig,
   readServiceName,
   readSessionConfig,
+  readSessionLimitConfig,
   readTableConfig,
   readWeChatConfig,
 } from '../../../../../functions/shared/runtime/config.js';
@@ -154,17 +156,20 @@ describe('readWeChatConfig', () => {
   it('takes the secret from Secrets Manager by WECHAT_APP_SECRET_ARN', () => {
     const arn = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf';
     const config = readWeChatConfig({ WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET_ARN: arn });
-    expect(config.appSecret).toEqual({ kind: 'secretsManager', arn });
+    expect(config.appSecrets).toEqual({ kind: 'secretsManager', arn });
   });
 
   it('prefers WECHAT_APP_SECRET_ARN over WECHAT_APP_SECRET when both are set', () => {
     const arn = 'arn:aws:secretsmanager:ap-east-1:123456789012:secret:wechat-app-secret-AbCdEf';
     const config = readWeChatConfig(wechatEnv({ WECHAT_APP_SECRET_ARN: arn }));
-    expect(config.appSecret).toEqual({ kind: 'secretsManager', arn });
+    expect(config.appSecrets).toEqual({ kind: 'secretsManager', arn });
   });
 
   it('uses WECHAT_APP_SECRET directly when no ARN is set (local runs)', () => {
-    expect(readWeChatConfig(wechatEnv()).appSecret).toEqual({ kind: 'value', value: 'local-secret' });
+    expect(readWeChatConfig(wechatEnv()).appSecrets).toEqual({
+      kind: 'values',
+      values: { wx0123456789abcdef: 'local-secret' },
+    });
   });
 
   it('never puts the secret value in a configuration error', () => {
@@ -224,4 +229,71 @@ describe('the per-client limits', () => {
       expect(error.message).toContain(name);
     }
   );
+});
+
+describe('several mini programs', () => {
+  it('reads WECHAT_APP_IDS, comma-separated, in order (the first is the original app)', () => {
+    expect(readAppIdsConfig({ WECHAT_APP_IDS: 'wxaaaaaaaaaaaaaaaa, wxbbbbbbbbbbbbbbbb' }).appIds).toEqual([
+      'wxaaaaaaaaaaaaaaaa',
+      'wxbbbbbbbbbbbbbbbb',
+    ]);
+  });
+
+  it('still reads one app from WECHAT_APP_ID', () => {
+    expect(readAppIdsConfig({ WECHAT_APP_ID: 'wx0123456789abcdef' }).appIds).toEqual(['wx0123456789abcdef']);
+  });
+
+  it('lets WECHAT_APPS override WECHAT_APP_ID and WECHAT_APP_SECRET', () => {
+    const config = readWeChatConfig({
+      ...wechatEnv(),
+      WECHAT_APPS: '{"wxaaaaaaaaaaaaaaaa":"secret-a","wxbbbbbbbbbbbbbbbb":"secret-b"}',
+    });
+    expect(config.appIds).toEqual(['wxaaaaaaaaaaaaaaaa', 'wxbbbbbbbbbbbbbbbb']);
+    expect(config.appSecrets).toEqual({
+      kind: 'values',
+      values: { wxaaaaaaaaaaaaaaaa: 'secret-a', wxbbbbbbbbbbbbbbbb: 'secret-b' },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"wxa":'],
+    ['an array', '["wxaaaaaaaaaaaaaaaa"]'],
+    ['an empty object', '{}'],
+    ['an empty secret', '{"wxaaaaaaaaaaaaaaaa":""}'],
+    ['a number for a secret', '{"wxaaaaaaaaaaaaaaaa":1}'],
+    ['a key that is no AppID', '{"not an app":"s"}'],
+  ])('fails at cold start naming WECHAT_APPS when it is %s, without echoing secrets', (_case, value) => {
+    const error = configErrorOf(() => readWeChatConfig({ WECHAT_APPS: value }));
+    expect(error.variable).toBe('WECHAT_APPS');
+    expect(error.message).toContain('WECHAT_APPS');
+    expect(error.message).not.toContain('"s"');
+  });
+
+  it.each([
+    ['an empty list', ' , '],
+    ['a duplicate', 'wxaaaaaaaaaaaaaaaa,wxaaaaaaaaaaaaaaaa'],
+    ['something else', 'wxaaaaaaaaaaaaaaaa,hello'],
+  ])('fails naming WECHAT_APP_IDS for %s', (_case, value) => {
+    expect(configErrorOf(() => readAppIdsConfig({ WECHAT_APP_IDS: value })).variable).toBe('WECHAT_APP_IDS');
+  });
+
+  it('refuses one WECHAT_APP_SECRET for several apps, naming it', () => {
+    const error = configErrorOf(() =>
+      readWeChatConfig({ WECHAT_APP_IDS: 'wxaaaaaaaaaaaaaaaa,wxbbbbbbbbbbbbbbbb', WECHAT_APP_SECRET: 's' })
+    );
+    expect(error.variable).toBe('WECHAT_APP_SECRET');
+  });
+});
+
+describe('readSessionLimitConfig', () => {
+  it('defaults MAX_SESSIONS_PER_USER to 10 and reads it', () => {
+    expect(readSessionLimitConfig({}).maxSessionsPerUser).toBe(10);
+    expect(readSessionLimitConfig({ MAX_SESSIONS_PER_USER: '3' }).maxSessionsPerUser).toBe(3);
+  });
+
+  it.each(['0', 'ten', '91'])('refuses %s, naming MAX_SESSIONS_PER_USER', (value) => {
+    expect(configErrorOf(() => readSessionLimitConfig({ MAX_SESSIONS_PER_USER: value })).variable).toBe(
+      'MAX_SESSIONS_PER_USER'
+    );
+  });
 });

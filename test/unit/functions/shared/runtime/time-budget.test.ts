@@ -12,6 +12,7 @@ import {
   TimeBudget,
   withTimeBudget,
 } from '../../../../../functions/shared/runtime/time-budget.js';
+import { WeChatApps } from '../../../../../functions/shared/wechat/apps.js';
 import { WeChatClient } from '../../../../../functions/shared/wechat/client.js';
 import { httpEvent, lambdaContext } from '../../../../support/events.js';
 import { fakeFetch } from '../../../../support/fakes/fake-fetch.js';
@@ -72,8 +73,9 @@ describe('login never overruns its Lambda timeout', () => {
       timeoutMs: 60_000,
       fetch: hanging.fetch,
     });
-    const sessions = { create: async () => ({ sessionId: 'never', expiresAt: new Date() }) };
-    const handler = createHandler({ sessions, wechat, attempts: noLimit });
+    const sessions = { create: async () => ({ sessionId: 'never', expiresAt: new Date(), isNewUser: false }) };
+    const apps = new WeChatApps(['wx0123456789abcdef'], () => wechat);
+    const handler = createHandler({ sessions, apps, attempts: noLimit });
     const { result, elapsedMs } = await timed(handler(loginEvent('code-1'), runningContext(timeoutMs)));
     const response = result as APIGatewayProxyStructuredResultV2;
     expect(response.statusCode).toBe(502);
@@ -83,9 +85,10 @@ describe('login never overruns its Lambda timeout', () => {
   });
 
   it('a step the budget cannot bound hanging → middy answers 503 service_unavailable with Retry-After, in time', async () => {
-    const wechat = { exchangeCode: async () => ({ openid: 'o', sessionKey: 'k' }) };
+    const wechat = { exchangeCode: async () => ({ openid: 'o', sessionKey: 'k' }) } as unknown as WeChatClient;
     const sessions = { create: () => new Promise<never>(() => undefined) };
-    const handler = createHandler({ sessions, wechat, attempts: noLimit });
+    const apps = new WeChatApps(['wx0123456789abcdef'], () => wechat);
+    const handler = createHandler({ sessions, apps, attempts: noLimit });
     const { result, elapsedMs } = await timed(handler(loginEvent('code-1'), runningContext(1000)));
     const response = result as APIGatewayProxyStructuredResultV2;
     expect(response.statusCode).toBe(503);

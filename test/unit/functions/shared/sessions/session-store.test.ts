@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashSessionId } from '../../../../../functions/shared/sessions/session-id.js';
+import { hashSessionId, sessionHandleOf } from '../../../../../functions/shared/sessions/session-id.js';
 import { SessionPolicy } from '../../../../../functions/shared/sessions/session-policy.js';
 import { SessionStore } from '../../../../../functions/shared/sessions/session-store.js';
 import { InMemorySessionPersistence } from '../../../../support/fakes/in-memory-session-persistence.js';
@@ -7,21 +7,27 @@ import { InMemorySessionPersistence } from '../../../../support/fakes/in-memory-
 const TTL = 1000;
 const MAX_AGE = 10_000;
 const LOGIN = 1_700_000_000;
-const identity = { openid: 'o-user-1', unionid: 'u-user-1', sessionKey: 'c2Vzc2lvbi1rZXktMTY=' };
+const APP = 'wxaaaaaaaaaaaaaaaa';
+const identity = { appId: APP, openid: 'o-user-1', unionid: 'u-user-1', sessionKey: 'c2Vzc2lvbi1rZXktMTY=' };
+const caller = { openid: 'o-user-1', unionid: 'u-user-1', appId: APP };
 
-let nowSeconds: number;
+let nowMs: number;
 let persistence: InMemorySessionPersistence;
 let sessions: SessionStore;
 
 /** Moves the store's clock to a whole second. */
 const at = (seconds: number) => {
-  nowSeconds = seconds;
+  nowMs = seconds * 1000;
 };
 
 beforeEach(() => {
-  nowSeconds = LOGIN;
+  nowMs = LOGIN * 1000;
   persistence = new InMemorySessionPersistence();
-  sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), () => nowSeconds * 1000);
+  sessions = new SessionStore(persistence, new SessionPolicy(TTL, MAX_AGE), {
+    clock: () => nowMs,
+    maxSessionsPerUser: 3,
+    originalAppId: APP,
+  });
 });
 
 describe('SessionStore.create', () => {
@@ -31,35 +37,112 @@ describe('SessionStore.create', () => {
     expect(issued.expiresAt.getTime()).toBe((LOGIN + TTL) * 1000);
   });
 
-  it('gives a session created mid-second at least its whole idle window', async () => {
-    const loginAtMs = LOGIN * 1000 + 999;
-    const store = new SessionStore(persistence, new SessionPolicy(1, MAX_AGE), () => loginAtMs);
-    const issued = await store.create(identity);
-    expect(issued.expiresAt.getTime() - loginAtMs).toBeGreaterThanOrEqual(1000);
-    expect(await store.authorize(issued.sessionId)).toBeDefined();
+  it('never gives a session created mid-second more than its idle window (no rounding up)', async () => {
+    nowMs = LOGIN * 1000 + 999;
+    const issued = await sessions.create(identity);
+    expect(issued.expiresAt.getTime()).toBeLessThanOrEqual(nowMs + TTL * 1000);
+    // Refused from the announced expiry on, to the millisecond (never a second later).
+    nowMs = issued.expiresAt.getTime();
+    expect(await sessions.authorize(issued.sessionId)).toBeUndefined();
   });
 
-  it('stores the SHA-256 of the id, never the id itself', async () => {
+  it('stores the SHA-256 of the id, never the id itself, and no session_key in the session', async () => {
     const { sessionId } = await sessions.create(identity);
     expect([...persistence.records.keys()]).toEqual([hashSessionId(sessionId)]);
     expect(JSON.stringify([...persistence.records.values()])).not.toContain(sessionId);
-  });
-
-  it('stores openid, unionid, the session_key, createdAt and expiresAt in epoch seconds', async () => {
-    const { sessionId } = await sessions.create(identity);
     expect(persistence.records.get(hashSessionId(sessionId))).toEqual({
       key: hashSessionId(sessionId),
       openid: 'o-user-1',
       unionid: 'u-user-1',
-      sessionKey: 'c2Vzc2lvbi1rZXktMTY=',
+      appId: APP,
       createdAt: LOGIN,
       expiresAt: LOGIN + TTL,
     });
   });
 
+  it('keeps the session_key, login times and the session list in the user record', async () => {
+    const { sessionId } = await sessions.create(identity);
+    const user = persistence.users.get('o-user-1');
+    expect(user).toMatchObject({
+      appId: APP,
+      openid: 'o-user-1',
+      unionid: 'u-user-1',
+      sessionKey: identity.sessionKey,
+      keyExpiresAt: LOGIN + MAX_AGE,
+      firstLoginAtMs: LOGIN * 1000,
+      lastLoginAtMs: LOGIN * 1000,
+    });
+    expect(user?.sessions).toEqual([
+      { handle: sessionHandleOf(hashSessionId(sessionId)), key: hashSessionId(sessionId), createdAtMs: LOGIN * 1000 },
+    ]);
+  });
+
   it('stores no unionid when WeChat sent none', async () => {
-    const { sessionId } = await sessions.create({ openid: 'o-2', sessionKey: 'k' });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'o-2', sessionKey: 'k' });
     expect(persistence.records.get(hashSessionId(sessionId))).not.toHaveProperty('unionid');
+  });
+
+  it('says isNewUser true on the first login of the openid only, keeping the first login time', async () => {
+    expect((await sessions.create(identity)).isNewUser).toBe(true);
+    at(LOGIN + 5);
+    expect((await sessions.create(identity)).isNewUser).toBe(false);
+    expect(persistence.users.get('o-user-1')).toMatchObject({
+      firstLoginAtMs: LOGIN * 1000,
+      lastLoginAtMs: (LOGIN + 5) * 1000,
+    });
+    expect((await sessions.create({ ...identity, openid: 'o-other' })).isNewUser).toBe(true);
+  });
+
+  it('makes one read and one write per login', async () => {
+    await sessions.create(identity);
+    expect(persistence.ops()).toEqual(['getUser', 'commitLogin']);
+  });
+
+  it('gives exactly one of two racing first logins isNewUser true', async () => {
+    // The second login lands between the first one's read and its write.
+    let raced = false;
+    persistence.beforeCommit = () => {
+      if (raced) return;
+      raced = true;
+      persistence.users.set('o-user-1', { openid: 'o-user-1', appId: APP, sessions: [], version: 1 });
+    };
+    expect((await sessions.create(identity)).isNewUser).toBe(false);
+    expect(persistence.ops()).toEqual(['getUser', 'commitLogin', 'getUser', 'commitLogin']);
+  });
+
+  it('never replaces a newer session_key with an older one (a slower concurrent login)', async () => {
+    const newer = { sessionKey: 'bmV3ZXIta2V5LTEyMzQ1Ng==', keyIssuedAtMs: LOGIN * 1000 + 500 };
+    persistence.users.set('o-user-1', {
+      openid: 'o-user-1',
+      appId: APP,
+      ...newer,
+      keyExpiresAt: LOGIN + MAX_AGE,
+      sessions: [],
+      version: 4,
+    });
+    await sessions.create(identity); // its key arrived at LOGIN, before the stored one
+    expect(persistence.users.get('o-user-1')).toMatchObject({ ...newer, version: 5 });
+    expect(persistence.users.get('o-user-1')?.sessions).toHaveLength(1);
+  });
+
+  it('ends the oldest session when a login goes beyond the limit', async () => {
+    const issued = [];
+    for (let i = 0; i < 4; i += 1) {
+      at(LOGIN + i);
+      issued.push(await sessions.create(identity));
+    }
+    expect(await sessions.authorize(issued[0]?.sessionId)).toBeUndefined();
+    for (const later of issued.slice(1)) expect(await sessions.authorize(later.sessionId)).toBeDefined();
+    expect(persistence.users.get('o-user-1')?.sessions).toHaveLength(3);
+  });
+
+  it('drops entries past the maximum age without counting them against the limit', async () => {
+    const old = await sessions.create(identity);
+    at(LOGIN + MAX_AGE);
+    for (let i = 0; i < 3; i += 1) await sessions.create(identity);
+    const keys = persistence.users.get('o-user-1')?.sessions.map((entry) => entry.key);
+    expect(keys).toHaveLength(3);
+    expect(keys).not.toContain(hashSessionId(old.sessionId));
   });
 
   it('creates a new session on every login (several devices)', async () => {
@@ -70,7 +153,7 @@ describe('SessionStore.create', () => {
   });
 
   it('caps the first expiry at the maximum age when that is shorter', async () => {
-    const short = new SessionStore(persistence, new SessionPolicy(1000, 300), () => LOGIN * 1000);
+    const short = new SessionStore(persistence, new SessionPolicy(1000, 300), { clock: () => LOGIN * 1000 });
     const { expiresAt } = await short.create(identity);
     expect(expiresAt.getTime()).toBe((LOGIN + 300) * 1000);
   });
@@ -83,16 +166,16 @@ describe('SessionStore.create', () => {
 });
 
 describe('SessionStore.authorize', () => {
-  it('allows a fresh session with openid and unionid, never the session_key', async () => {
+  it('allows a fresh session with openid, unionid and appId, never the session_key', async () => {
     const { sessionId } = await sessions.create(identity);
-    const caller = await sessions.authorize(sessionId);
-    expect(caller).toEqual({ openid: 'o-user-1', unionid: 'u-user-1', expiresAt: LOGIN + TTL });
-    expect(caller).not.toHaveProperty('sessionKey');
+    const allowed = await sessions.authorize(sessionId);
+    expect(allowed).toEqual({ openid: 'o-user-1', unionid: 'u-user-1', appId: APP, expiresAt: LOGIN + TTL });
+    expect(allowed).not.toHaveProperty('sessionKey');
   });
 
   it('allows a session without unionid and reports none', async () => {
-    const { sessionId } = await sessions.create({ openid: 'o-2', sessionKey: 'k' });
-    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-2', expiresAt: LOGIN + TTL });
+    const { sessionId } = await sessions.create({ appId: APP, openid: 'o-2', sessionKey: 'k' });
+    expect(await sessions.authorize(sessionId)).toEqual({ openid: 'o-2', appId: APP, expiresAt: LOGIN + TTL });
   });
 
   it.each([
@@ -126,17 +209,13 @@ describe('SessionStore.authorize', () => {
 
   it('allows a session one second before it expires', async () => {
     const { sessionId } = await sessions.create(identity);
-    at(LOGIN + TTL - 1); // renewed on the way: now + TTL
-    expect(await sessions.authorize(sessionId)).toEqual({
-      openid: 'o-user-1',
-      unionid: 'u-user-1',
-      expiresAt: LOGIN + 2 * TTL - 1,
-    });
+    at(LOGIN + TTL - 1);
+    expect(await sessions.authorize(sessionId)).toMatchObject(caller);
   });
 
   it('denies a revoked session', async () => {
     const { sessionId } = await sessions.create(identity);
-    await sessions.revoke(sessionId);
+    await sessions.revoke(caller, sessionId);
     expect(await sessions.authorize(sessionId)).toBeUndefined();
   });
 
@@ -156,11 +235,7 @@ describe('SessionStore.authorize', () => {
     const renewAt = LOGIN + TTL / 2;
     at(renewAt);
     persistence.calls.length = 0;
-    expect(await sessions.authorize(sessionId)).toEqual({
-      openid: 'o-user-1',
-      unionid: 'u-user-1',
-      expiresAt: renewAt + TTL,
-    });
+    expect(await sessions.authorize(sessionId)).toMatchObject(caller);
     expect(persistence.calls).toEqual([
       { op: 'get', key: hashSessionId(sessionId) },
       { op: 'extend', key: hashSessionId(sessionId), expiresAt: renewAt + TTL, now: renewAt },
@@ -202,22 +277,12 @@ describe('SessionStore.authorize', () => {
     expect(await sessions.authorize(sessionId)).toBeUndefined();
   });
 
-  it('denies when the session is deleted between the read and the renewal (logout race)', async () => {
+  it('serves a request whose renewal lost to a logout (the read found it live), and never recreates the item', async () => {
     const { sessionId } = await sessions.create(identity);
     at(LOGIN + TTL / 2 + 1);
     persistence.beforeExtend = () => persistence.records.delete(hashSessionId(sessionId));
-    expect(await sessions.authorize(sessionId)).toBeUndefined();
+    expect(await sessions.authorize(sessionId)).toMatchObject(caller);
     expect(persistence.records.size).toBe(0);
-  });
-
-  it('denies when the renewal reports the session already expired', async () => {
-    const { sessionId } = await sessions.create(identity);
-    const now = LOGIN + TTL / 2 + 1;
-    at(now);
-    persistence.beforeExtend = () => {
-      const record = persistence.records.get(hashSessionId(sessionId));
-      if (record) record.expiresAt = now;
-    };
     expect(await sessions.authorize(sessionId)).toBeUndefined();
   });
 
@@ -229,12 +294,15 @@ describe('SessionStore.authorize', () => {
       const record = persistence.records.get(hashSessionId(sessionId));
       if (record) record.expiresAt = now + TTL + 5;
     };
-    expect(await sessions.authorize(sessionId)).toEqual({
-      openid: 'o-user-1',
-      unionid: 'u-user-1',
-      expiresAt: now + TTL + 5,
-    });
+    expect(await sessions.authorize(sessionId)).toMatchObject(caller);
     expect(persistence.records.get(hashSessionId(sessionId))?.expiresAt).toBe(now + TTL + 5);
+  });
+
+  it("reads a session from before several apps as the original app's", async () => {
+    const { sessionId } = await sessions.create(identity);
+    const record = persistence.records.get(hashSessionId(sessionId));
+    if (record) delete record.appId;
+    expect(await sessions.authorize(sessionId)).toMatchObject(caller);
   });
 
   it('propagates a read failure: neither allow nor deny', async () => {
@@ -255,16 +323,69 @@ describe('SessionStore.authorize', () => {
   });
 });
 
-describe('SessionStore.find', () => {
-  it('returns the live record with its session_key, for server-side use', async () => {
-    const { sessionId } = await sessions.create(identity);
-    expect(await sessions.find(sessionId)).toMatchObject({ openid: 'o-user-1', sessionKey: identity.sessionKey });
+describe('SessionStore.list', () => {
+  it("lists the caller's live sessions newest first, by handle, marking the calling one", async () => {
+    const phone = await sessions.create(identity);
+    at(LOGIN + 1);
+    const tablet = await sessions.create(identity);
+    await sessions.create({ ...identity, openid: 'o-someone-else' });
+    const listed = await sessions.list(caller, phone.sessionId);
+    expect(listed.map((session) => session.handle)).toEqual(
+      [tablet, phone].map((issued) => sessionHandleOf(hashSessionId(issued.sessionId)))
+    );
+    expect(listed.map((session) => session.current)).toEqual([false, true]);
+    expect(listed[0]).toMatchObject({
+      createdAt: new Date((LOGIN + 1) * 1000),
+      expiresAt: new Date((LOGIN + 1 + TTL) * 1000),
+    });
+    expect(JSON.stringify(listed)).not.toContain(phone.sessionId);
   });
 
-  it('returns nothing for an expired record still in the table', async () => {
+  it('leaves out ended and expired sessions', async () => {
+    const first = await sessions.create(identity);
+    at(LOGIN + 600);
+    const second = await sessions.create(identity);
+    await sessions.revoke(caller, first.sessionId);
+    at(LOGIN + 600 + TTL);
+    expect(await sessions.list(caller, second.sessionId)).toEqual([]);
+  });
+
+  it('reads the session list without the session_key', async () => {
     const { sessionId } = await sessions.create(identity);
-    at(LOGIN + TTL);
-    expect(await sessions.find(sessionId)).toBeUndefined();
+    persistence.calls.length = 0;
+    await sessions.list(caller, sessionId);
+    expect(persistence.calls[0]).toEqual({ op: 'getUser', openid: 'o-user-1', view: 'sessions' });
+  });
+});
+
+describe('SessionStore.end', () => {
+  it("ends one of the caller's sessions by its handle, leaving the others", async () => {
+    const phone = await sessions.create(identity);
+    const tablet = await sessions.create(identity);
+    await sessions.end(caller, sessionHandleOf(hashSessionId(tablet.sessionId)));
+    expect(await sessions.authorize(tablet.sessionId)).toBeUndefined();
+    expect(await sessions.authorize(phone.sessionId)).toMatchObject(caller);
+    expect(persistence.users.get('o-user-1')?.sessions).toHaveLength(1);
+  });
+
+  it.each([
+    ['a handle of another user', 'other'],
+    ['an ended session', 'ended'],
+    ['a session id', 'id'],
+    ['garbage', 'garbage'],
+  ])('answers not_found for %s', async (_case, kind) => {
+    const mine = await sessions.create(identity);
+    const theirs = await sessions.create({ ...identity, openid: 'o-someone-else' });
+    const ended = await sessions.create(identity);
+    await sessions.revoke(caller, ended.sessionId);
+    const handle = {
+      other: sessionHandleOf(hashSessionId(theirs.sessionId)),
+      ended: sessionHandleOf(hashSessionId(ended.sessionId)),
+      id: mine.sessionId,
+      garbage: '../../x',
+    }[kind];
+    await expect(sessions.end(caller, handle)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await sessions.authorize(theirs.sessionId)).toBeDefined();
   });
 });
 
@@ -272,25 +393,21 @@ describe('SessionStore.revoke', () => {
   it('deletes only its own session; the same user on another device stays signed in', async () => {
     const phone = await sessions.create(identity);
     const tablet = await sessions.create(identity);
-    await sessions.revoke(phone.sessionId);
-    expect(persistence.calls.at(-1)).toEqual({ op: 'delete', key: hashSessionId(phone.sessionId) });
+    await sessions.revoke(caller, phone.sessionId);
+    expect(persistence.calls.at(-1)).toMatchObject({ op: 'endSession', key: hashSessionId(phone.sessionId) });
     expect(await sessions.authorize(phone.sessionId)).toBeUndefined();
-    expect(await sessions.authorize(tablet.sessionId)).toEqual({
-      openid: 'o-user-1',
-      unionid: 'u-user-1',
-      expiresAt: LOGIN + TTL,
-    });
+    expect(await sessions.authorize(tablet.sessionId)).toMatchObject(caller);
   });
 
   it('is idempotent', async () => {
     const { sessionId } = await sessions.create(identity);
-    await sessions.revoke(sessionId);
-    await expect(sessions.revoke(sessionId)).resolves.toBeUndefined();
+    await sessions.revoke(caller, sessionId);
+    await expect(sessions.revoke(caller, sessionId)).resolves.toBeUndefined();
   });
 
   it('ignores a malformed id without touching storage', async () => {
-    await sessions.revoke('not-a-session-id');
-    await sessions.revoke(undefined);
+    await sessions.revoke(caller, 'not-a-session-id');
+    await sessions.revoke(caller, undefined);
     expect(persistence.calls).toEqual([]);
   });
 
@@ -298,6 +415,30 @@ describe('SessionStore.revoke', () => {
     const { sessionId } = await sessions.create(identity);
     const failure = new Error('delete failed');
     persistence.failWith = failure;
-    await expect(sessions.revoke(sessionId)).rejects.toBe(failure);
+    await expect(sessions.revoke(caller, sessionId)).rejects.toBe(failure);
+  });
+});
+
+describe('SessionStore.revokeAll', () => {
+  it("ends every session of the user in the app, and no one else's", async () => {
+    const mine = [await sessions.create(identity), await sessions.create(identity)];
+    const theirs = await sessions.create({ ...identity, openid: 'o-someone-else' });
+    await sessions.revokeAll(caller, mine[0]?.sessionId);
+    for (const issued of mine) expect(await sessions.authorize(issued.sessionId)).toBeUndefined();
+    expect(await sessions.authorize(theirs.sessionId)).toBeDefined();
+    expect(persistence.users.get('o-user-1')?.sessions).toEqual([]);
+  });
+
+  it('also ends a session a concurrent login added after the list was read', async () => {
+    const first = await sessions.create(identity);
+    let late: string | undefined;
+    const original = persistence.endSessions.bind(persistence);
+    persistence.endSessions = async (...args) => {
+      if (!late) late = (await sessions.create(identity)).sessionId; // lands between the read and the write
+      return original(...args);
+    };
+    await sessions.revokeAll(caller, first.sessionId);
+    expect(await sessions.authorize(late)).toBeUndefined();
+    expect(await sessions.authorize(first.sessionId)).toBeUndefined();
   });
 });
