@@ -90,6 +90,47 @@ const main = async () => {
 
     console.log(`Cold start: bundling and importing each function ${coldRuns} times…`);
     const coldStart = await measureColdStarts(functionNames(), bundleDir, coldRuns);
+    const authorizerRow = coldStart.find((row) => row.name === AUTHORIZER_FUNCTION)!;
+    const powertoolsRow = coldStart.find((row) => row.name.startsWith(`${AUTHORIZER_FUNCTION} + Powertools`));
+    const authorizerColdStartTargetMet = authorizerRow.importRatio <= AUTHORIZER_MAX_RATIO;
+    const coldStartReport = [
+      `### Cold start (median of ${coldRuns} fresh Node processes each, interleaved)`,
+      '',
+      table(
+        [
+          'bundle',
+          'size KiB',
+          'import ms',
+          'process start → imported ms',
+          'import × floor',
+          'import CPU ms',
+          'import CPU × floor',
+          'size × floor',
+        ],
+        coldStart.map((row) => [
+          row.name === FLOOR ? 'floor (document client only)' : row.name,
+          fixed(row.sizeKiB),
+          fixed(row.importMs),
+          fixed(row.processMs),
+          `${fixed(row.importRatio, 2)}×`,
+          fixed(row.importCpuMs),
+          `${fixed(row.importCpuRatio, 2)}×`,
+          `${fixed(row.sizeRatio, 2)}×`,
+        ])
+      ),
+      '',
+      `Authorizer: ${fixed(authorizerRow.importRatio, 2)}× the floor (target ≤ ${AUTHORIZER_MAX_RATIO}×: ${authorizerColdStartTargetMet ? 'met' : 'MISSED'}), ` +
+        'as deployed: business metrics on (its lean EMF writer), Lambda active tracing (Lambda records the trace; ' +
+        'no SDK instrumentation is bundled, so the import is unchanged).' +
+        ` Import CPU time: ${fixed(authorizerRow.importCpuRatio, 2)}× the floor (steadier than wall time on a busy machine).` +
+        (powertoolsRow
+          ? ` With Powertools Metrics instead of the lean writer: ${fixed(powertoolsRow.importRatio, 2)}× ` +
+            `(CPU ${fixed(powertoolsRow.importCpuRatio, 2)}×).`
+          : ''),
+      '',
+    ].join('\n');
+    // Printed now as well: a later phase failing (DynamoDB Local on a loaded machine) does not lose these figures.
+    console.log(`${coldStartReport}\n`);
 
     console.log('Warm authorizer…');
     const authorizerModule = await import('../../functions/authorizer/handler.js');
@@ -133,13 +174,11 @@ const main = async () => {
 
     const ceiling = await measureDynamoDbLocalCeiling(config, httpConnections, httpSeconds);
 
-    const authorizerRow = coldStart.find((row) => row.name === AUTHORIZER_FUNCTION)!;
-    const powertoolsRow = coldStart.find((row) => row.name.startsWith(`${AUTHORIZER_FUNCTION} + Powertools`));
     const uncached = http[0]!;
     const cached = http[1]!;
     const summary = {
       authorizerColdStartRatio: authorizerRow.importRatio,
-      authorizerColdStartTargetMet: authorizerRow.importRatio <= AUTHORIZER_MAX_RATIO,
+      authorizerColdStartTargetMet,
       /** The authorizer as deployed: metrics on (lean EMF writer), active tracing (no bundled instrumentation). */
       authorizerColdStartAsDeployed: { metrics: 'lean EMF writer', tracing: 'Lambda active, no SDK instrumentation' },
       authorizerColdStartCpuRatio: authorizerRow.importCpuRatio,
@@ -153,39 +192,7 @@ const main = async () => {
     };
 
     const report = [
-      `### Cold start (median of ${coldRuns} fresh Node processes each, interleaved)`,
-      '',
-      table(
-        [
-          'bundle',
-          'size KiB',
-          'import ms',
-          'process start → imported ms',
-          'import × floor',
-          'import CPU ms',
-          'import CPU × floor',
-          'size × floor',
-        ],
-        coldStart.map((row) => [
-          row.name === FLOOR ? 'floor (document client only)' : row.name,
-          fixed(row.sizeKiB),
-          fixed(row.importMs),
-          fixed(row.processMs),
-          `${fixed(row.importRatio, 2)}×`,
-          fixed(row.importCpuMs),
-          `${fixed(row.importCpuRatio, 2)}×`,
-          `${fixed(row.sizeRatio, 2)}×`,
-        ])
-      ),
-      '',
-      `Authorizer: ${fixed(authorizerRow.importRatio, 2)}× the floor (target ≤ ${AUTHORIZER_MAX_RATIO}×: ${summary.authorizerColdStartTargetMet ? 'met' : 'MISSED'}), ` +
-        'as deployed: business metrics on (its lean EMF writer), Lambda active tracing (Lambda records the trace; ' +
-        'no SDK instrumentation is bundled, so the import is unchanged).' +
-        ` Import CPU time: ${fixed(authorizerRow.importCpuRatio, 2)}× the floor (steadier than wall time on a busy machine).` +
-        (powertoolsRow
-          ? ` With Powertools Metrics instead of the lean writer: ${fixed(powertoolsRow.importRatio, 2)}× ` +
-            `(CPU ${fixed(powertoolsRow.importCpuRatio, 2)}×).`
-          : ''),
+      coldStartReport,
       '',
       '### Warm authorizer (one process)',
       '',
