@@ -21,7 +21,6 @@ import {
   APP_ID,
   actionsOn,
   asArray,
-  byJson,
   type Json,
   type Resource,
   refersTo,
