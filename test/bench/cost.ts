@@ -24,6 +24,8 @@ interface CostInput {
   renewalWriteUnitsPerProtectedRequest: number;
   /** Request units counted per accepted login. */
   writeUnitsPerLogin: number;
+  /** Read request units per accepted login (the user record's consistent read). */
+  readUnitsPerLogin?: number;
   /** Largest item in the table; items over 1 KB (writes) or 4 KB (reads) cost more units each. */
   itemBytes: number;
   memoryMb: number;
@@ -53,7 +55,9 @@ const costPerMillion = (input: CostInput) => {
   const protectedDynamoDb =
     input.readUnitsPerProtectedRequest * readScale * prices.dynamodbReadRequestUnitPerMillion +
     input.renewalWriteUnitsPerProtectedRequest * writeScale * prices.dynamodbWriteRequestUnitPerMillion;
-  const loginDynamoDb = input.writeUnitsPerLogin * writeScale * prices.dynamodbWriteRequestUnitPerMillion;
+  const loginDynamoDb =
+    input.writeUnitsPerLogin * writeScale * prices.dynamodbWriteRequestUnitPerMillion +
+    (input.readUnitsPerLogin ?? 0) * readScale * prices.dynamodbReadRequestUnitPerMillion;
   return {
     prices,
     input,

@@ -156,11 +156,12 @@ const main = async () => {
     const inspect = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbLocalSettings(dynamodb.endpoint)));
     const itemBytes = await largestItemBytes(inspect, tableName);
     const live = work.rows.find((row) => row.scenario.startsWith('authorizer: live'))!;
-    const login = work.rows.find((row) => row.scenario.startsWith('login: code accepted'))!;
+    const login = work.rows.find((row) => row.scenario.startsWith('login: new user'))!;
     const cost = costPerMillion({
       readUnitsPerProtectedRequest: live.readUnits / live.requests,
       renewalWriteUnitsPerProtectedRequest: work.renewal.writeUnits / work.renewal.requests,
       writeUnitsPerLogin: login.writeUnits / login.requests,
+      readUnitsPerLogin: login.readUnits / login.requests,
       itemBytes,
       memoryMb: sizingOf(AUTHORIZER_FUNCTION).memorySizeMb,
     });
