@@ -61,6 +61,7 @@ const createHandler = ({ sessions, apps, attempts, replay = () => noReplay }: Lo
         const reply = await replay(appId).run(request.code, async () => {
           const identity = await apps.client(appId).exchangeCode(request.code);
           const session = await sessions.create({ ...identity, appId });
+          if (session.isNewUser) metrics.newUser();
           return {
             sessionId: session.sessionId,
             expiresAt: session.expiresAt.toISOString(),

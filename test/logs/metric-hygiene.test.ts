@@ -87,6 +87,7 @@ describe('metric hygiene over the whole flow', () => {
       metricNames.wechatCall,
       metricNames.rateLimitRefusal,
       metricNames.authorizerDecision,
+      metricNames.newUser,
     ]) {
       expect(names, name).toContain(name);
     }

@@ -41,9 +41,16 @@ const setup = (script: ScriptedReply[] = [OK], limit = 5) => {
 afterEach(() => useMetricSink(undefined));
 
 describe('login metrics', () => {
-  it('counts a successful login, and the code2Session call that answered errcode 0', async () => {
-    const { recorded, login } = setup();
+  it('counts a successful login, the code2Session call that answered errcode 0, and a new user only the first time', async () => {
+    const { recorded, login } = setup([OK, OK]);
     expect((await login()).statusCode).toBe(200);
+    expect(recorded).toEqual([
+      ['WeChatCall', { api: 'jscode2session', errcode: '0' }],
+      ['NewUser', {}],
+      ['Login', { outcome: 'success' }],
+    ]);
+    recorded.length = 0;
+    expect((await login('{"code":"another-code"}')).statusCode).toBe(200);
     expect(recorded).toEqual([
       ['WeChatCall', { api: 'jscode2session', errcode: '0' }],
       ['Login', { outcome: 'success' }],
