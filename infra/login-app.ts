@@ -31,6 +31,7 @@ const addLoginStacks = (app: App, env: NodeJS.ProcessEnv = process.env): AppSett
     : deployEnvironment(env);
   const waf = new WeChatLoginFrontDoorWafStack(app, `${settings.stackName}FrontDoorWaf`, {
     env: { ...environment, region: 'us-east-1' },
+    ...(settings.props.tags ? { tags: settings.props.tags } : {}),
   });
   const login = new WeChatLoginStack(app, settings.stackName, {
     ...settings.props,

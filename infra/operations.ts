@@ -35,6 +35,11 @@ interface OperationsSettings {
    * @default false
    */
   readonly disableExecuteApiEndpoint?: boolean;
+  /**
+   * Set when the WAF front door is on (`-c frontDoor=true`); a custom domain is then refused (see domainOf).
+   * @default - no front door
+   */
+  readonly frontDoorWebAclArn?: string;
 }
 
 /** What the operations constructs watch and front: a WeChatLoginApi's members. */
@@ -66,6 +71,14 @@ const domainOf = (stack: Stack, settings: OperationsSettings, parts: OperatedPar
     throw new ValidationError(
       'disableExecuteApiEndpoint needs a custom domain (domainName and certificateArn): without one the API ' +
         'would have no endpoint at all',
+      stack
+    );
+  }
+  if (domainName !== undefined && settings.frontDoorWebAclArn !== undefined) {
+    throw new ValidationError(
+      'domainName cannot be combined with frontDoor: the custom domain would map straight to the API, around ' +
+        "CloudFront and its WAF (and disableExecuteApiEndpoint would switch off the front door's origin). " +
+        'Use one or the other; with the front door, point your domain at its CloudFront distribution',
       stack
     );
   }

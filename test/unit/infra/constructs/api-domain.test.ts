@@ -51,6 +51,10 @@ describe('the custom domain', () => {
     [{ disableExecuteApiEndpoint: true }, /disableExecuteApiEndpoint needs a custom domain/],
     [{ domainName: DOMAIN.domainName }, /domainName and certificateArn go together/],
     [{ certificateArn: DOMAIN.certificateArn }, /domainName and certificateArn go together/],
+    [
+      { ...DOMAIN, frontDoorWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0a1b' },
+      /domainName cannot be combined with frontDoor/,
+    ],
     [{ ...DOMAIN, domainName: 'not a host' }, /\[TestStack\/CustomDomain\] domainName must be/],
     [{ ...DOMAIN, certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' }, /certificateArn must be/],
   ])('refuses %j', (props, message) => {

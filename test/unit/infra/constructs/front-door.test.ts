@@ -88,6 +88,12 @@ describe('the WAF front door (-c frontDoor=true)', () => {
     expect(login.dependencies).toContain(waf);
   });
 
+  it('tags the companion WAF stack with -c tags, as the login stack', () => {
+    const { waf, login } = frontDoorApp({ frontDoor: 'true', tags: 'team=identity,env=prod' });
+    expect(waf?.tags.tagValues()).toEqual({ team: 'identity', env: 'prod' });
+    expect(login.tags.tagValues()).toEqual({ team: 'identity', env: 'prod' });
+  });
+
   it('rate-limits each client IP on POST /login tighter than on every route', () => {
     const rules = rulesOf(Template.fromStack(frontDoorApp().waf!));
     const rate = (name: string) => rules.find((rule) => rule.Name === name)!.Statement.RateBasedStatement;
