@@ -49,6 +49,18 @@ const contextKeys = [
 
 type ContextKey = (typeof contextKeys)[number];
 
+/** A context key's value is wrong: the message names the key and what it must be. */
+class ContextError extends Error {
+  constructor(
+    readonly key: ContextKey,
+    expectation: string,
+    raw: string
+  ) {
+    super(`Context ${key} must be ${expectation}, got "${raw}"`);
+    this.name = 'ContextError';
+  }
+}
+
 const text = (node: Node, key: ContextKey): string | undefined => {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null || String(value).trim() === '') return undefined;
@@ -60,7 +72,7 @@ const wholeNumber = (node: Node, key: ContextKey, { allowZero = false } = {}): n
   if (raw === undefined) return undefined;
   const value = wholeNumberOf(raw);
   if (value === undefined || (!allowZero && value === 0)) {
-    throw new Error(`Context ${key} must be a ${allowZero ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
+    throw new ContextError(key, `a ${allowZero ? 'non-negative' : 'positive'} whole number`, raw);
   }
   return value;
 };
@@ -70,7 +82,7 @@ const flag = (node: Node, key: ContextKey): boolean | undefined => {
   if (raw === undefined) return undefined;
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  throw new Error(`Context ${key} must be true or false, got "${raw}"`);
+  throw new ContextError(key, 'true or false', raw);
 };
 
 const throttle = (node: Node, rateKey: ContextKey, burstKey: ContextKey, fallback: ThrottleLimits): ThrottleLimits => ({
@@ -83,24 +95,10 @@ const retention = (node: Node): RetentionDays | undefined => {
   if (days === undefined) return undefined;
   const allowed = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
   if (!allowed.includes(days)) {
-    throw new Error(
-      `Context logRetentionDays must be one of CloudWatch's periods (${allowed.join(', ')}), got ${days}`
-    );
+    throw new ContextError('logRetentionDays', `one of CloudWatch's periods (${allowed.join(', ')})`, String(days));
   }
   return days as RetentionDays;
 };
-
-/** A context key's value is wrong: the message names the key and what it must be. */
-class ContextError extends Error {
-  constructor(
-    readonly key: ContextKey,
-    expectation: string,
-    raw: string
-  ) {
-    super(`Context ${key} must be ${expectation}, got "${raw}"`);
-    this.name = 'ContextError';
-  }
-}
 
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
