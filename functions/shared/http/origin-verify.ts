@@ -9,6 +9,9 @@ interface OriginEvent {
   readonly stageVariables?: Record<string, string | undefined> | null;
 }
 
+/** Payload 2.0 lower-cases header names. */
+const ORIGIN_VERIFY_HEADER_KEY = ORIGIN_VERIFY_HEADER.toLowerCase();
+
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /**
@@ -19,7 +22,7 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 const cameThroughFrontDoor = (event: OriginEvent): boolean => {
   const expected = event.stageVariables?.[ORIGIN_VERIFY_STAGE_VARIABLE];
   if (expected === undefined) return true;
-  const given = event.headers?.[ORIGIN_VERIFY_HEADER.toLowerCase()];
+  const given = event.headers?.[ORIGIN_VERIFY_HEADER_KEY];
   if (!expected || given === undefined) return false;
   return timingSafeEqual(digest(given), digest(expected));
 };

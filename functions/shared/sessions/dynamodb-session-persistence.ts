@@ -26,6 +26,9 @@ const projection = (attributes: readonly string[]) => ({
   ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),
 });
 
+/** The authorizer's read, built once: every request reads only these attributes. */
+const SESSION_READ_PROJECTION = projection(sessionAttributes.read);
+
 type Item = Record<string, unknown>;
 
 /**
@@ -109,7 +112,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
         TableName: this.tableName,
         Key: { [KEY]: SESSION_PK_PREFIX + key },
         ConsistentRead: true,
-        ...projection(sessionAttributes.read),
+        ...SESSION_READ_PROJECTION,
       })
     );
     return Item ? fromItem(Item) : undefined;
@@ -123,7 +126,7 @@ class DynamoDbSessionPersistence implements SessionPersistence, LatestSessionKey
         [this.tableName]: {
           Keys: keys.slice(start, start + 100).map((key) => ({ [KEY]: SESSION_PK_PREFIX + key })),
           ConsistentRead: true,
-          ...projection(sessionAttributes.read),
+          ...SESSION_READ_PROJECTION,
         },
       };
       while (Object.keys(request).length > 0) {

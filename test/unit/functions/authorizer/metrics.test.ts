@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../../../functions/authorizer/handler.js';
 import { useMetricSink } from '../../../../functions/shared/runtime/metrics.js';
 import { SessionPolicy } from '../../../../functions/shared/sessions/session-policy.js';
@@ -58,10 +58,12 @@ describe('authorizer decisions, counted by reason', () => {
   });
 
   it('deny / malformed: not a session id at all, with no table read', async () => {
+    const read = vi.spyOn(persistence, 'get');
     expect(await decide('not-a-session-id')).toEqual({
       isAuthorized: false,
       recorded: [['AuthorizerDecision', { decision: 'deny', reason: 'malformed' }]],
     });
+    expect(read).not.toHaveBeenCalled();
   });
 
   it('deny / unknown: a well-formed id no session has, and a logged-out session', async () => {
